@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * {@code echofs down}: stops the gateway recorded in the data directory (SIGTERM, then SIGKILL
  * after the grace period) and removes its run files. Succeeds when nothing runs.
  */
-@Command(name = "down", description = {
+@Command(name = "down", mixinStandardHelpOptions = true, description = {
         "Stop what 'echofs up' started in DIR: SIGTERM, then SIGKILL after the timeout.",
         "Succeeds (exit 0) when nothing is running."})
 final class DownCommand implements Callable<Integer> {

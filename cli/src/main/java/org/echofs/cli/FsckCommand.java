@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * {@code echofs fsck}: checks the volume of a stopped gateway offline. Exit 0 clean, 1 damage
  * found, 2 it cannot be checked (in use, missing, unreadable).
  */
-@Command(name = "fsck", description = {
+@Command(name = "fsck", mixinStandardHelpOptions = true, description = {
         "Check the volume in DIR/volume while its gateway is stopped.",
         "Exit status: 0 clean, 1 damage found, 2 cannot check (in use, missing, unreadable)."})
 final class FsckCommand implements Callable<Integer> {

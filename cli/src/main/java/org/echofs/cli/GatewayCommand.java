@@ -32,7 +32,7 @@ import java.util.concurrent.CountDownLatch;
  * a shutdown hook closes the server, the storage engine and the metrics endpoint and removes the
  * run files.
  */
-@Command(name = "gateway", description = {
+@Command(name = "gateway", mixinStandardHelpOptions = true, description = {
         "Run the standalone gateway (NFSv3 + MOUNT, storage embedded) in the foreground.",
         "Logs go to stdout. SIGTERM or Ctrl-C shuts it down cleanly.",
         "The flags override the configuration file."})

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -47,6 +48,15 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("status", new StatusCommand(env));
         cl.addSubcommand("gateway", new GatewayCommand(env));
         cl.addSubcommand("fsck", new FsckCommand(env));
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine failed = ex.getCommandLine();
+            PrintWriter err = failed.getErr();
+            err.println(ex.getMessage());
+            UnmatchedArgumentException.printSuggestions(ex, err);
+            failed.usage(err);
+            err.flush();
+            return USAGE;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof ConfigException) {

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  * reach them; as a table or as JSON. Exit 0 when every node is alive, 1 when one is not, 3 when
  * nothing was ever started there.
  */
-@Command(name = "status", description = {
+@Command(name = "status", mixinStandardHelpOptions = true, description = {
         "Show the nodes started in DIR: name, role, pid, alive, URL.",
         "Exit status: 0 all alive, 1 some node is not alive, 3 nothing was ever started in DIR."})
 final class StatusCommand implements Callable<Integer> {

@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
  * {@code echofs up --standalone}: prepares the data directory, starts the gateway in the
  * background and returns once its NFS port answers, printing how to reach it.
  */
-@Command(name = "up", description = {
+@Command(name = "up", mixinStandardHelpOptions = true, description = {
         "Start echofs in the background and wait until the export answers.",
         "Today only --standalone exists: one gateway process with its storage embedded. DIR keeps the "
                 + "configuration (gateway.yaml), exports file, cluster secret, volume, logs and run files. "
