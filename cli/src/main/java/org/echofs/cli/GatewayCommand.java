@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -103,9 +104,7 @@ final class GatewayCommand implements Callable<Integer> {
         StandaloneGateway.Endpoints endpoints;
         try {
             endpoints = gateway.start();
-        } catch (IllegalStateException e) {
-            throw new CliException(1, "cannot start: " + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
             throw new CliException(1, "cannot start: " + e.getMessage(), e);
         }
         GatewayInfo info = GatewayInfo.of(self, endpoints.nfs(), endpoints.firstExport(), endpoints.portmap(),
