@@ -116,4 +116,15 @@ class MainTest {
         assertTrue(r.out().contains("\nexports: exports "), r.out());
         assertEquals("# mine\nnfs:\n  port: 3049\nstorage:\n  capacity: 2GiB\n", Files.readString(config));
     }
+
+    @Test
+    void noPortmapTurnsOffWhatTheFileTurnsOn() throws Exception {
+        Path config = tmp.resolve("gateway.yaml");
+        Files.writeString(config, "portmap:\n  enabled: true\n");
+        CliRun on = run("gateway", "--config", config.toString(), "--print-config");
+        assertTrue(on.out().contains("\n  enabled: true "), on.out());
+        CliRun off = run("gateway", "--config", config.toString(), "--print-config", "--no-portmap");
+        assertEquals(0, off.exit(), off.toString());
+        assertTrue(off.out().contains("\n  enabled: false "), off.out());
+    }
 }

@@ -34,9 +34,20 @@ final class TestEnv {
      * ({@code bash -c SCRIPT gateway --config CONFIG}); it waits on its stdin for 60 s.
      */
     static Process fakeGatewayProcess(Path config, boolean ignoreTerm) throws IOException {
-        String script = (ignoreTerm ? "trap '' TERM; " : "") + "read -r -t 60 _ || true";
+        String script = (ignoreTerm ? "trap '' TERM; " : "") + "echo ready; read -r -t 60 _ || true";
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", script, "gateway", "--config", config.toString()));
-        return new ProcessBuilder(cmd).start();
+        Process p = new ProcessBuilder(cmd).start();
+        awaitReady(p);
+        return p;
+    }
+
+    /** Waits until the child printed its first line (its signal set-up is done by then). */
+    static void awaitReady(Process p) throws IOException {
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        if (!"ready".equals(line)) {
+            throw new IOException("child did not start: " + line);
+        }
     }
 
     /** A pid that belonged to a process that has exited. */

@@ -58,8 +58,6 @@ final class YamlTree {
         }
     }
 
-    private static final YAMLFactory YAML = YAMLFactory.builder().build();
-
     private YamlTree() {
     }
 
@@ -69,7 +67,7 @@ final class YamlTree {
      */
     static Node read(String text, Path file) throws ConfigException {
         List<String> problems = new ArrayList<>();
-        try (JsonParser p = YAML.createParser(text)) {
+        try (JsonParser p = YAMLFactory.builder().build().createParser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 return new MapNode(1, Map.of());

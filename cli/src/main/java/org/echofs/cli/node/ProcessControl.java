@@ -1,5 +1,8 @@
 package org.echofs.cli.node;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,9 +37,10 @@ public final class ProcessControl {
 
     /**
      * Whether {@code process} looks like the gateway of {@code config}: its command line holds the
-     * word {@code gateway} and the configuration path. A recycled pid (an unrelated process after
-     * a reboot) does not. When the system does not show the command line, gives the benefit of
-     * the doubt.
+     * word {@code gateway} and {@code --config} naming that file (a relative name is resolved
+     * against the process's working directory, read from /proc). A recycled pid (an unrelated
+     * process after a reboot) does not. When the system shows no command line at all, gives the
+     * benefit of the doubt.
      */
     public static boolean isGatewayOf(ProcessHandle process, Path config) {
         Optional<String[]> args = process.info().arguments();
@@ -44,9 +48,35 @@ public final class ProcessControl {
             return process.info().command().isEmpty();
         }
         List<String> list = List.of(args.get());
-        String path = config.toString();
-        boolean mentionsConfig = list.stream().anyMatch(a -> a.equals(path) || a.endsWith("=" + path));
-        return list.contains("gateway") && mentionsConfig;
+        if (!list.contains("gateway")) {
+            return false;
+        }
+        Path wanted = config.toAbsolutePath().normalize();
+        for (int i = 0; i < list.size(); i++) {
+            String value = null;
+            if (list.get(i).equals("--config") && i + 1 < list.size()) {
+                value = list.get(i + 1);
+            } else if (list.get(i).startsWith("--config=")) {
+                value = list.get(i).substring("--config=".length());
+            }
+            if (value != null && resolve(process, value).map(wanted::equals).orElse(false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Optional<Path> resolve(ProcessHandle process, String value) {
+        try {
+            Path p = Path.of(value);
+            if (p.isAbsolute()) {
+                return Optional.of(p.normalize());
+            }
+            Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd"));
+            return Optional.of(cwd.resolve(p).normalize());
+        } catch (IOException | InvalidPathException | UnsupportedOperationException | SecurityException e) {
+            return Optional.empty();
+        }
     }
 
     /** The process's command line for messages, as far as the system shows it. */
