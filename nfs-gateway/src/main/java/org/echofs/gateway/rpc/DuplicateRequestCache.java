@@ -137,9 +137,17 @@ final class DuplicateRequestCache {
         }
     }
 
-    synchronized int size() { return done.size(); }
+    /** Completed replies kept now (expired ones are dropped first). */
+    synchronized int size() {
+        expire(clock.monotonicNanos());
+        return done.size();
+    }
 
-    synchronized long bytes() { return bytes; }
+    /** Bytes charged for the replies kept now (expired ones are dropped first). */
+    synchronized long bytes() {
+        expire(clock.monotonicNanos());
+        return bytes;
+    }
 
     synchronized int inProgressCount() { return inProgress.size(); }
 }
