@@ -70,8 +70,9 @@ class RpcClientTest {
     void closingFailsPendingCallsAndLaterCalls() throws Exception {
         RpcClient c = fx.client();
         CompletableFuture<RpcReply> f = c.call(PROG, 1, TestProgram.HOLD, Credential.NONE, XdrWritable.VOID);
-        fx.program.held.poll(10, TimeUnit.SECONDS);
+        RpcCall held = fx.program.held.poll(10, TimeUnit.SECONDS);
         c.close();
+        held.drop();
         ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
         assertInstanceOf(IOException.class, e.getCause());
         CompletableFuture<RpcReply> after = c.call(PROG, 1, TestProgram.NULL, Credential.NONE, null);

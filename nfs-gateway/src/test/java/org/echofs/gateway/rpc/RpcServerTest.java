@@ -252,12 +252,13 @@ class RpcServerTest {
         CompletableFuture<RpcReply> f = c.call(PROG, 1, TestProgram.HOLD, Credential.NONE, enc -> enc.writeInt(42));
         RpcCall held = fx.program.held.poll(10, TimeUnit.SECONDS);
         XdrDecoder args = held.args();
-        assertEquals(1, args.buffer().refCnt());
+        assertTrue(args.buffer().refCnt() > 0);
         assertFalse(held.isDone());
         held.reply(XdrWritable.VOID);
         assertTrue(held.isDone());
-        assertEquals(0, args.buffer().refCnt());
         get(f).close();
+        // The read buffer the arguments were sliced from is freed once the I/O thread is done with it too.
+        Await.until(() -> args.buffer().refCnt() == 0, () -> "argument buffer released");
     }
 
     @Test

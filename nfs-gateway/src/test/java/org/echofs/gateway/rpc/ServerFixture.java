@@ -58,8 +58,17 @@ final class ServerFixture implements AutoCloseable {
         return metrics.counter("rpc." + name).getCount();
     }
 
+    /** Drops every call the program still holds, so their buffers are released. */
+    void dropHeld() {
+        RpcCall c;
+        while ((c = program.held.poll()) != null) {
+            if (!c.isDone()) c.drop();
+        }
+    }
+
     @Override
     public void close() {
+        dropHeld();
         synchronized (clients) {
             for (RpcClient c : clients) c.close();
         }
