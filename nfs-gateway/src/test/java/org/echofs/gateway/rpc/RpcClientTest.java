@@ -119,6 +119,42 @@ class RpcClientTest {
     }
 
     @Test
+    void replyInFragmentsAcrossSegmentsIsReassembled() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (java.net.Socket s = listener.accept()) {
+                    java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+                    int mark = in.readInt();
+                    byte[] call = new byte[mark & 0x7fffffff];
+                    in.readFully(call);
+                    int xid = java.nio.ByteBuffer.wrap(call).getInt();
+                    // An accepted SUCCESS reply whose results are the ints 1..50, in 3 fragments.
+                    RawCall.Xdr reply = RawCall.xdr().i(xid).i(1).i(0).i(0).i(0).i(0);
+                    for (int i = 1; i <= 50; i++) reply.i(i);
+                    byte[] msg = reply.get();
+                    byte[] wire = RawCall.fragments(msg, 10, 0, 100, msg.length - 110);
+                    java.io.OutputStream out = s.getOutputStream();
+                    for (int cut = 0; cut < wire.length; cut += 7) {
+                        out.write(wire, cut, Math.min(7, wire.length - cut));
+                        out.flush();
+                    }
+                    in.read(); // wait for the client to close
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (RpcClient c = RpcClient.connect((InetSocketAddress) listener.getLocalSocketAddress(),
+                    RpcClientConfig.defaults())) {
+                try (RpcReply r = c.call(7, 1, 1, Credential.NONE, null).get(10, TimeUnit.SECONDS)) {
+                    for (int i = 1; i <= 50; i++) assertEquals(i, r.results().readInt());
+                    assertEquals(0, r.results().remaining());
+                }
+            }
+            served.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void argumentsThatThrowFailTheFutureOnly() throws Exception {
         RpcClient c = fx.client();
         CompletableFuture<RpcReply> f = c.call(PROG, 1, TestProgram.NULL, Credential.NONE, enc -> {
