@@ -227,8 +227,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
             closeNow();
             return;
         }
-        if (inFlight > 0 || !reading) {
-            lastActivity = now; // busy, not idle
+        if (inFlight > 0 || pausedForCalls) {
+            // Busy, not idle. (A client that stops reading its replies is not busy: once
+            // reading is paused for that, no record completes and the idle timeout closes it.)
+            lastActivity = now;
         } else if (now - lastActivity >= server.idleNanos) {
             metrics.idleTimeouts.inc();
             log.debug("{}: idle for {}; closing", remote, server.config.idleTimeout());

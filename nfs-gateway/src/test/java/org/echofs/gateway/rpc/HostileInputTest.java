@@ -124,6 +124,29 @@ class HostileInputTest {
     }
 
     @Test
+    void clientThatNeverReadsItsRepliesIsClosedWhenIdle() throws Exception {
+        fx = new ServerFixture(ServerFixture.testConfig().withIdleTimeout(Duration.ofMillis(300)));
+        byte[] call = RawCall.record(RawCall.call(1, PROG, 1, TestProgram.ECHO,
+                RawCall.xdr().opaque(new byte[60_000]).get()));
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.setReceiveBufferSize(64 * 1024);
+            s.connect(fx.address);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    java.io.OutputStream out = s.getOutputStream();
+                    for (int i = 0; i < 2000; i++) out.write(call); // 120 MB unless stopped
+                } catch (java.io.IOException closedByServer) {
+                    // expected
+                }
+            });
+            Await.until(() -> fx.count("connections.idle_timeouts") == 1, () -> "idle close of a non-reading client");
+            writer.get(10, TimeUnit.SECONDS);
+            assertTrue(fx.count("replies.success") < 2000);
+        }
+        Await.until(() -> fx.server.openConnections() == 0, () -> "connection closed");
+    }
+
+    @Test
     void globalBufferCapClosesTheConnectionThatWouldExceedIt() throws Exception {
         int cap = 64 * 1024;
         fx = new ServerFixture(ServerFixture.testConfig().withMaxRecordSize(cap).withMaxBufferedBytes(cap));
