@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import org.echofs.gateway.xdr.XdrDecoder;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One ONC RPC reply received by {@link RpcClient}: accepted (with an {@link AcceptStat}) or
@@ -28,7 +28,10 @@ public final class RpcReply implements AutoCloseable {
     private final int mismatchLow;
     private final int mismatchHigh;
     private final XdrDecoder results;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile int closed;
+
+    private static final AtomicIntegerFieldUpdater<RpcReply> CLOSED =
+            AtomicIntegerFieldUpdater.newUpdater(RpcReply.class, "closed");
 
     private RpcReply(ByteBuf record, int recordStart, int xid, AcceptStat acceptStat, RejectStat rejectStat, AuthStat authStat,
                      int mismatchLow, int mismatchHigh) {
@@ -133,20 +136,20 @@ public final class RpcReply implements AutoCloseable {
      */
     public XdrDecoder results() {
         if (results == null) throw new IllegalStateException("not a SUCCESS reply: " + this);
-        if (closed.get()) throw new IllegalStateException("reply closed");
+        if (closed != 0) throw new IllegalStateException("reply closed");
         return results;
     }
 
     /** A copy of the whole reply record (from the xid on, without the record mark). */
     public byte[] recordBytes() {
-        if (closed.get()) throw new IllegalStateException("reply closed");
+        if (closed != 0) throw new IllegalStateException("reply closed");
         return ByteBufUtil.getBytes(record, recordStart, record.writerIndex() - recordStart);
     }
 
     /** Releases the reply's buffer. Idempotent. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (CLOSED.compareAndSet(this, 0, 1)) {
             record.release();
         }
     }

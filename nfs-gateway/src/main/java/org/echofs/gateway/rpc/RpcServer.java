@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>What it answers itself: RPC_MISMATCH (rpcvers not 2), AUTH_ERROR (AUTH_BADCRED for a
  * malformed, oversized or unknown credential as Linux nfsd does, AUTH_BADVERF for a verifier that
  * is not an AUTH_NONE of at most 400 bytes), PROG_UNAVAIL, PROG_MISMATCH, PROC_UNAVAIL,
- * GARBAGE_ARGS for a call header cut short, SYSTEM_ERR when a program throws, and the cached reply
+ * GARBAGE_ARGS for a call header cut short, SYSTEM_ERR when a program throws (logged in one line at
+ * WARN the first time per procedure, at DEBUG after that), and the cached reply
  * of a retransmitted non-idempotent call (see {@link RpcServerConfig} for the cache bounds).
  * Everything else goes to {@link RpcProgram#dispatch} on the connection's I/O thread. Records
  * that are not calls are ignored; a record over the size limit, a record that does not complete

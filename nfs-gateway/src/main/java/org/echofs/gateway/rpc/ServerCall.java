@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A dispatched call. The first answer wins (a compare-and-set), from any thread; later answers
- * are logged at WARN and ignored. Answering encodes the reply on the answering thread, then
+ * are ignored and logged (at WARN the first time per procedure, then at DEBUG). Answering encodes the reply on the answering thread, then
  * releases the argument record, records the reply in the duplicate-request cache when the call
  * is cached, and hands the bytes to the connection.
  */
@@ -67,8 +67,7 @@ final class ServerCall implements RpcCall {
 
     private boolean claim(String what) {
         if (DONE.compareAndSet(this, 0, 1)) return true;
-        log.warn("second answer ({}) to RPC program {} version {} {} xid {} ignored", what, program.program(), version,
-                procName(), xid);
+        conn.server().logSecondAnswer(log, program.program(), version, procName(), what, xid);
         return false;
     }
 
@@ -97,9 +96,7 @@ final class ServerCall implements RpcCall {
             out = RpcWire.success(conn.alloc, xid, body);
             m.success.inc();
         } catch (RuntimeException e) {
-            log.warn("RPC program {} version {} {}: writing the reply threw {}; answered SYSTEM_ERR",
-                    program.program(), version, procName(), e.toString());
-            log.debug("stack trace", e);
+            conn.server().logFailure(log, program.program(), version, procName(), "writing the reply", e);
             out = RpcWire.accepted(conn.alloc, xid, AcceptStat.SYSTEM_ERR);
             m.systemErr.inc();
         }
@@ -155,9 +152,7 @@ final class ServerCall implements RpcCall {
 
     /** The program's dispatch threw: answer SYSTEM_ERR unless it already answered. */
     void dispatchFailed(Throwable t) {
-        log.warn("RPC program {} version {} {} threw {}; answered SYSTEM_ERR", program.program(), version, procName(),
-                t.toString());
-        log.debug("stack trace", t);
+        conn.server().logFailure(log, program.program(), version, procName(), "dispatch", t);
         if (DONE.compareAndSet(this, 0, 1)) {
             conn.server().metrics.systemErr.inc();
             finish(RpcWire.accepted(conn.alloc, xid, AcceptStat.SYSTEM_ERR));

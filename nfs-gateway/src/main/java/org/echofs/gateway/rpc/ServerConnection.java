@@ -456,9 +456,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
             }
             call = new ServerCall(this, rec, xid, program, vers, proc, cred, key);
         } catch (RuntimeException e) {
-            log.warn("RPC program {} version {} procedure {}: lookup threw {}; answered SYSTEM_ERR", prog, vers, proc,
-                    e.toString());
-            log.debug("stack trace", e);
+            server.logFailure(log, prog, vers, "procedure " + proc, "lookup", e);
             answer(rec, RpcWire.accepted(alloc, xid, AcceptStat.SYSTEM_ERR), metrics.systemErr);
             return;
         }
