@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
  * from the completion of the last. A measuring tool, not a test:
  *
  * <pre>
- * java -cp ... org.echofs.gateway.rpc.RpcThroughputBench [connections] [depth] [seconds] [argBytes] [serverThreads]
+ * java -cp ... org.echofs.gateway.rpc.RpcThroughputBench [connections] [depth] [seconds] [argBytes] [serverThreads] [async]
  * </pre>
+ *
+ * With {@code async} the program answers every call from one worker thread instead of the I/O
+ * thread, as NFS procedures that touch storage do.
  */
 public final class RpcThroughputBench {
 
@@ -28,7 +31,18 @@ public final class RpcThroughputBench {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int argBytes = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         int serverThreads = args.length > 4 ? Integer.parseInt(args[4]) : Runtime.getRuntime().availableProcessors();
-        TestProgram program = new TestProgram();
+        boolean async = args.length > 5 && args[5].equals("async");
+        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+        TestProgram testProgram = new TestProgram();
+        RpcProgram program = !async ? testProgram : new RpcProgram() {
+            @Override public int program() { return TestProgram.PROG; }
+            @Override public int lowVersion() { return 1; }
+            @Override public int highVersion() { return 1; }
+            @Override public boolean hasProcedure(int version, int procedure) { return true; }
+            @Override public boolean isNonIdempotent(int version, int procedure) { return false; }
+            @Override public String procedureName(int version, int procedure) { return "P" + procedure; }
+            @Override public void dispatch(RpcCall call) { worker.execute(() -> testProgram.dispatch(call)); }
+        };
         MetricRegistry metrics = new MetricRegistry();
         RpcServer server = new RpcServer(ServerFixture.testConfig().withIoThreads(serverThreads), List.of(program),
                 metrics);
@@ -53,8 +67,9 @@ public final class RpcThroughputBench {
         for (int s = 0; s <= seconds; s++) {
             TimeUnit.SECONDS.sleep(1);
             long now = done.sum();
-            System.out.printf("%s %,d calls/s (connections %d, depth %d, args %d B, server threads %d)%n",
-                    s == 0 ? "warm-up" : "second " + s, now - last, connections, depth, argBytes, serverThreads);
+            System.out.printf("%s %,d calls/s (connections %d, depth %d, args %d B, server threads %d%s)%n",
+                    s == 0 ? "warm-up" : "second " + s, now - last, connections, depth, argBytes, serverThreads,
+                    async ? ", async replies" : "");
             if (s > 0) measured += now - last;
             last = now;
         }
@@ -64,6 +79,7 @@ public final class RpcThroughputBench {
         for (RpcClient c : clients) c.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         server.close();
+        worker.shutdown();
     }
 
     private static void loop(RpcClient c, int proc, XdrWritable body, LongAdder done, AtomicBoolean stop) {
