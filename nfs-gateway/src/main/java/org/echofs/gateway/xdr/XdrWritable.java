@@ -7,4 +7,10 @@ public interface XdrWritable {
     XdrWritable VOID = enc -> { };
 
     void write(XdrEncoder enc);
+
+    /**
+     * Roughly how many bytes {@link #write} produces, or 0 if unknown. Only a hint for sizing the
+     * output buffer up front (worth giving for large bodies such as READ data); never a limit.
+     */
+    default int sizeHint() { return 0; }
 }

@@ -1,0 +1,159 @@
+package org.echofs.gateway.rpc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** RFC 5531 section 11: record marking, fed in every way TCP may cut it. */
+class RecordAssemblerTest {
+
+    private final List<ByteBuf> records = new ArrayList<>();
+    private final RecordAssembler assembler = new RecordAssembler(1000, PooledByteBufAllocator.DEFAULT);
+
+    @AfterEach
+    void releaseAll() {
+        for (ByteBuf b : records) {
+            if (b.refCnt() > 0) b.release();
+        }
+        assembler.release();
+    }
+
+    private int feed(byte[] bytes) {
+        ByteBuf in = Unpooled.wrappedBuffer(bytes);
+        try {
+            return assembler.feed(in, records::add);
+        } finally {
+            in.release();
+        }
+    }
+
+    private List<byte[]> contents() {
+        List<byte[]> out = new ArrayList<>();
+        for (ByteBuf b : records) out.add(ByteBufUtil.getBytes(b));
+        return out;
+    }
+
+    private static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void singleFragmentRecordIsPassedWhole() {
+        byte[] body = bytes(100, 1);
+        assertEquals(1, feed(RawCall.record(body)));
+        assertArrayEquals(body, contents().get(0));
+        assertTrue(assembler.atRecordBoundary());
+    }
+
+    @Test
+    void threeFragmentsMakeOneRecord() {
+        byte[] body = bytes(100, 2);
+        assertEquals(1, feed(RawCall.fragments(body, 10, 50, 40)));
+        assertEquals(1, records.size());
+        assertArrayEquals(body, contents().get(0));
+    }
+
+    @Test
+    void zeroLengthFragmentsAreAllowedAnywhere() {
+        byte[] body = bytes(30, 3);
+        assertEquals(1, feed(RawCall.fragments(body, 0, 10, 0, 20, 0)));
+        assertArrayEquals(body, contents().get(0));
+        assertEquals(1, feed(RawCall.record(new byte[0])));
+        assertEquals(0, records.get(1).readableBytes());
+    }
+
+    @Test
+    void everySplitPointOfAStreamGivesTheSameRecords() {
+        byte[] a = bytes(40, 4);
+        byte[] b = bytes(57, 5);
+        byte[] c = bytes(3, 6);
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        stream.writeBytes(RawCall.record(a));
+        stream.writeBytes(RawCall.fragments(b, 7, 0, 50));
+        stream.writeBytes(RawCall.fragments(c, 1, 1, 1));
+        byte[] all = stream.toByteArray();
+        for (int cut1 = 0; cut1 <= all.length; cut1++) {
+            for (int cut2 = cut1; cut2 <= all.length; cut2 += 5) {
+                releaseAll();
+                records.clear();
+                feed(Arrays.copyOfRange(all, 0, cut1));
+                feed(Arrays.copyOfRange(all, cut1, cut2));
+                feed(Arrays.copyOfRange(all, cut2, all.length));
+                List<byte[]> got = contents();
+                assertEquals(3, got.size(), "cuts " + cut1 + "," + cut2);
+                assertArrayEquals(a, got.get(0));
+                assertArrayEquals(b, got.get(1));
+                assertArrayEquals(c, got.get(2));
+                assertTrue(assembler.atRecordBoundary());
+            }
+        }
+    }
+
+    @Test
+    void byteByByteFeedingWorksAndCountsBufferedBytes() {
+        byte[] body = bytes(200, 7);
+        byte[] wire = RawCall.fragments(body, 100, 100);
+        for (int i = 0; i < wire.length - 1; i++) {
+            assertEquals(0, feed(new byte[] {wire[i]}));
+            assertFalse(assembler.atRecordBoundary());
+        }
+        assertEquals(199, assembler.bufferedBytes());
+        assertEquals(1, feed(new byte[] {wire[wire.length - 1]}));
+        assertEquals(0, assembler.bufferedBytes());
+        assertArrayEquals(body, contents().get(0));
+    }
+
+    @Test
+    void twoGibLengthIsRefusedBeforeBuffering() {
+        byte[] header = ByteBuffer.allocate(8).putInt(0xFFFFFFFF).putInt(42).array();
+        assertEquals(RecordAssembler.TOO_LARGE, feed(header));
+        assertEquals(0, assembler.bufferedBytes());
+        assertTrue(records.isEmpty());
+    }
+
+    @Test
+    void limitCoversTheWholeRecordAcrossFragments() {
+        // 600 + 401 > 1000: refused at the second header, before its bytes arrive.
+        byte[] first = RawCall.fragments(bytes(600, 8), 600);
+        ByteBuffer b = ByteBuffer.allocate(4 + 600 + 4);
+        b.putInt(600).put(first, 4, 600).putInt(0x80000000 | 401);
+        assertEquals(RecordAssembler.TOO_LARGE, feed(b.array()));
+        assertEquals(0, assembler.bufferedBytes());
+        // Exactly the limit is fine.
+        RecordAssembler exact = new RecordAssembler(1000, PooledByteBufAllocator.DEFAULT);
+        ByteBuf in = Unpooled.wrappedBuffer(RawCall.fragments(bytes(1000, 9), 600, 400));
+        List<ByteBuf> out = new ArrayList<>();
+        assertEquals(1, exact.feed(in, out::add));
+        assertEquals(1000, out.get(0).readableBytes());
+        out.get(0).release();
+        in.release();
+    }
+
+    @Test
+    void fastPathSliceKeepsTheReadBufferAliveUntilReleased() {
+        byte[] wire = RawCall.record(bytes(16, 10));
+        ByteBuf in = Unpooled.copiedBuffer(wire);
+        assertEquals(1, assembler.feed(in, records::add));
+        in.release();
+        assertEquals(1, records.get(0).refCnt());
+        records.get(0).release();
+        assertEquals(0, in.refCnt());
+    }
+}
