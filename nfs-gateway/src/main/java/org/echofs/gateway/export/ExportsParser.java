@@ -241,11 +241,9 @@ public final class ExportsParser {
             if (i == tokens.size()) {
                 throw error(pathTok, "export " + path + " names no clients (add '*(ro)' or a host)");
             }
-            List<ClientRule> rules = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            Integer id = null;
-            for (; i < tokens.size(); i++) {
-                Token t = tokens.get(i);
+            for (int j = i; j < tokens.size(); j++) {
+                // Layout mistakes first: "host (rw)" should say so, not fail to resolve "host".
+                Token t = tokens.get(j);
                 String s = t.text();
                 if (s.startsWith("-")) {
                     throw error(t, "default options '" + s + "' must come right after the path");
@@ -254,6 +252,13 @@ public final class ExportsParser {
                     throw error(t, "options '" + s + "' without a client (no space between host and '(', or '*"
                             + s + "' for everyone)");
                 }
+            }
+            List<ClientRule> rules = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            Integer id = null;
+            for (; i < tokens.size(); i++) {
+                Token t = tokens.get(i);
+                String s = t.text();
                 String host = s;
                 String opts = null;
                 int open = s.indexOf('(');
