@@ -70,6 +70,7 @@ public final class TestVolume implements Volume {
 
     private final Map<Long, Node> nodes = new HashMap<>();
     private final Map<String, FsError> failures = new HashMap<>();
+    private final java.util.Set<String> crashes = new java.util.HashSet<>();
     private final List<Runnable> deferred = new ArrayList<>();
     private long nextId = 100;
     private long now = 1_700_000_000_123_456_789L;
@@ -89,6 +90,11 @@ public final class TestVolume implements Volume {
     /** The next call of {@code method} (e.g. "write", "getattr", "commit") fails with {@code error}. */
     public synchronized void failNext(String method, FsError error) {
         failures.put(method, error);
+    }
+
+    /** The next call of {@code method} throws an unchecked exception (a bug in storage). */
+    public synchronized void crashNext(String method) {
+        crashes.add(method);
     }
 
     /** While on, update futures stay pending until {@link #releaseDeferred()}. */
@@ -155,6 +161,7 @@ public final class TestVolume implements Volume {
     }
 
     private void maybeFail(String method) throws FsException {
+        if (crashes.remove(method)) throw new IllegalStateException("injected crash in " + method);
         FsError e = failures.remove(method);
         if (e != null) throw new FsException(e, "injected " + e + " in " + method);
     }
@@ -173,7 +180,7 @@ public final class TestVolume implements Volume {
 
     private Attributes attrs(Node n) {
         long used = n.type == FileType.REGULAR ? (n.size + 4095) / 4096 * 4096 : 4096;
-        long size = n.type == FileType.DIRECTORY ? 4096 : n.type == FileType.SYMLINK ? n.target.length() : n.size;
+        long size = n.type == FileType.DIRECTORY ? 4096 : n.type == FileType.SYMLINK ? (n.target == null ? 0 : n.target.getBytes(StandardCharsets.UTF_8).length) : n.size;
         return new Attributes(n.id, n.generation, n.type, n.mode, n.nlink, n.uid, n.gid, size, used,
                 n.rdevMajor, n.rdevMinor, FSID, n.atime, n.mtime, n.ctime);
     }
