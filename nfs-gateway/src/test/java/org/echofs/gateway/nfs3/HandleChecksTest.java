@@ -219,7 +219,7 @@ class HandleChecksTest {
         assertEquals(65534, squashed.uid(), "root_squash");
         assertEquals(65534, squashed.gid());
         assertEquals(1000, mkdirAs(ALICE, LAN_PRIV, "c").uid(), "others keep their ids");
-        assertEquals(65534, mkdirAs(Credential.NONE, LOCAL, "d").uid(), "AUTH_NONE runs as anonymous");
+        assertEquals(65534, mkdirAs(Credential.NONE, LOCAL, "anon").uid(), "AUTH_NONE runs as anonymous");
     }
 
     @Test
