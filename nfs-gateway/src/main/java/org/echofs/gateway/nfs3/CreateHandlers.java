@@ -11,6 +11,7 @@ import org.echofs.gateway.xdr.XdrDecoder;
 import org.echofs.gateway.xdr.XdrException;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * CREATE, MKDIR, SYMLINK and MKNOD (RFC 1813 sections 3.3.8-3.3.11). They share the reply:
@@ -33,8 +34,9 @@ final class CreateHandlers {
         final CompletableFuture<Nfs3Reply> handle(Nfs3Request req, A args) throws FsException {
             Target dir = req.target(where(args).dir());
             String name = req.name(where(args).name());
+            Function<Attributes, byte[]> handles = req.handleMaker();
             return make(req, dir.id(), name, args).thenApply(c -> {
-                byte[] fh = req.handleOf(c.object());
+                byte[] fh = handles.apply(c.object());
                 return Nfs3Reply.ok(out -> {
                     Nfs3Xdr.postOpFh(out, fh);
                     Nfs3Xdr.postOpAttr(out, c.object());

@@ -8,6 +8,7 @@ import org.echofs.core.fs.Volume;
 import org.echofs.gateway.export.Export;
 import org.echofs.gateway.export.ExportOptions;
 import org.echofs.gateway.handle.FileHandle;
+import org.echofs.gateway.handle.HandleCodec;
 import org.echofs.gateway.rpc.RpcCall;
 
 import java.net.InetSocketAddress;
@@ -15,11 +16,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * One NFS call being served: checks its file handles (signature, export, client rules, port,
  * generation, read-only export) and squashes its credential, once, for all handles of the call.
- * Used by one thread at a time.
+ * Used by one thread at a time: the worker that runs the handler, then the worker that builds a
+ * failure reply (the executor hand-off orders the two). Code that runs on a volume's completion
+ * thread uses only final values captured before the volume call ({@link #handleMaker}).
  */
 final class Nfs3Request {
 
@@ -109,6 +113,16 @@ final class Nfs3Request {
     /** The handle clients get for an object reached through this call's export. */
     byte[] handleOf(Attributes a) {
         return svc.handles().encode(new FileHandle(export.id(), a.fileId(), a.generation()));
+    }
+
+    /**
+     * {@link #handleOf} as a function of final values only, for code that runs when a volume
+     * future completes (possibly on a storage thread). Valid after the first {@link #target}.
+     */
+    Function<Attributes, byte[]> handleMaker() {
+        int exportId = export.id();
+        HandleCodec codec = svc.handles();
+        return a -> codec.encode(new FileHandle(exportId, a.fileId(), a.generation()));
     }
 
     /**
