@@ -160,10 +160,8 @@ public final class Nfs3Program implements RpcProgram {
         CompletableFuture<Nfs3Reply> f;
         try {
             f = h.handle(req, args);
-        } catch (FsException e) {
-            f = CompletableFuture.completedFuture(failure(req, h, args, e));
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
+        } catch (FsException | RuntimeException e) {
+            f = CompletableFuture.failedFuture(e); // finish() builds the failure reply, guarded
         }
         if (f.isDone()) {
             finish(call, req, h, args, f, start);
