@@ -36,7 +36,7 @@ public final class Fsck {
         try {
             MetaStore meta;
             try {
-                meta = MetaStore.open(vd.meta, false, 1024);
+                meta = MetaStore.open(vd.meta, false, 1024, 1000);
             } catch (MetaException e) {
                 throw new IOException(e.getMessage(), e);
             }

@@ -100,11 +100,11 @@ final class MetaStore implements AutoCloseable {
 
     /**
      * Opens (or, with {@code create}, creates) the database in {@code metaDir}. H2 commits are not
-     * synced; the background writer stores changes within about a second.
+     * synced; the background writer stores changes within {@code writeDelayMillis}.
      */
-    static MetaStore open(Path metaDir, boolean create, int cacheEntries) {
+    static MetaStore open(Path metaDir, boolean create, int cacheEntries, long writeDelayMillis) {
         String url = "jdbc:h2:file:" + metaDir.resolve("echofs").toAbsolutePath()
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=1000" + (create ? "" : ";IFEXISTS=TRUE");
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + writeDelayMillis + (create ? "" : ";IFEXISTS=TRUE");
         try {
             return new MetaStore(url, cacheEntries);
         } catch (SQLException e) {

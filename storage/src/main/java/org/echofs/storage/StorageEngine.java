@@ -173,7 +173,7 @@ public final class StorageEngine implements Volume {
         MetaStore meta = null;
         try {
             boolean fresh = vd.fresh();
-            meta = MetaStore.open(vd.meta, fresh, config.cacheEntries());
+            meta = MetaStore.open(vd.meta, fresh, config.cacheEntries(), config.metaWriteDelay().toMillis());
             if (fresh) {
                 long now = clock.wallNanos();
                 meta.format(new ObjRow(ROOT_ID, 1, FileType.DIRECTORY, config.rootMode(), 2, config.rootUid(),
@@ -1368,7 +1368,7 @@ public final class StorageEngine implements Volume {
                     throw new IOException(e.getMessage(), e);
                 }
                 log.deleteSegmentsThrough(applied);
-                log.retryPreallocation();
+                log.retryPreallocation().join();
             } finally {
                 t.stop();
             }

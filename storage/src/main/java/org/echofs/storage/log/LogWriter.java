@@ -65,6 +65,7 @@ public final class LogWriter implements AutoCloseable {
     private final Counter appendedBytes;
     private final Counter syncs;
     private final Counter preallocFailures;
+    private final Counter rolls;
     private final Histogram recordsPerSync;
     private final Timer syncLatency;
 
@@ -120,6 +121,7 @@ public final class LogWriter implements AutoCloseable {
         this.appendedBytes = metrics.counter("storage.log.bytes");
         this.syncs = metrics.counter("storage.log.syncs");
         this.preallocFailures = metrics.counter("storage.log.prealloc-failures");
+        this.rolls = metrics.counter("storage.log.rolls");
         this.recordsPerSync = metrics.histogram("storage.log.records-per-sync");
         this.syncLatency = metrics.timer("storage.log.sync-latency");
         this.segments = new ArrayList<>(recovered.segments());
@@ -370,19 +372,31 @@ public final class LogWriter implements AutoCloseable {
         synchronized (segments) {
             segments.add(currentSegment);
         }
+        rolls.inc();
         retryPreallocation();
         onRoll.run();
     }
 
     // ------------------------------------------------------------------ spare segment
 
-    /** Starts preallocating the spare segment unless it is ready or being made. */
-    public void retryPreallocation() {
-        if (spareReady.get() || !preallocRunning.compareAndSet(false, true)) return;
+    /**
+     * Starts preallocating the spare segment unless it is ready or being made. The future
+     * completes when the spare is ready or this attempt (or the one running) has failed.
+     */
+    public CompletableFuture<Void> retryPreallocation() {
+        if (spareReady.get()) return CompletableFuture.completedFuture(null);
+        if (!preallocRunning.compareAndSet(false, true)) {
+            try {
+                return CompletableFuture.runAsync(() -> { }, maintenance); // after the running attempt
+            } catch (RejectedExecutionException e) {
+                return CompletableFuture.completedFuture(null);
+            }
+        }
         try {
-            maintenance.execute(this::preallocate);
+            return CompletableFuture.runAsync(this::preallocate, maintenance);
         } catch (RejectedExecutionException e) {
             preallocRunning.set(false);
+            return CompletableFuture.completedFuture(null);
         }
     }
 
