@@ -25,7 +25,7 @@ import org.echofs.storage.log.UpdateRecord;
  * as {@code applied_lsn} in the same transaction, so H2 always holds the state after some prefix
  * of the log. {@link #checkpointSync} makes that state durable.
  *
- * <p>Threads: {@link #apply}, {@link #setCounter} and {@link #checkpointSync} must be called by
+ * <p>Threads: {@link #apply} and {@link #setCounter} must be called by
  * one thread at a time (the engine's update lock); the read methods from any thread, each read
  * using a pooled reader connection. The cache stays coherent: writers publish their changes
  * after commit and bump a modification count; a reader inserts what it read from H2 only when no
@@ -46,6 +46,7 @@ final class MetaStore implements AutoCloseable {
 
     private final String url;
     private final Connection w;
+    private final Connection checkpointConnection; // guarded by itself
     private final PreparedStatement wMergeObject, wDeleteObject, wInsertEntry, wDeleteEntry, wSelectEntry,
             wAnyEntry, wSetCounter;
 
@@ -65,6 +66,7 @@ final class MetaStore implements AutoCloseable {
     private MetaStore(String url, int cacheEntries) throws SQLException {
         this.url = url;
         this.w = DriverManager.getConnection(url, "sa", "");
+        this.checkpointConnection = DriverManager.getConnection(url, "sa", "");
         this.rows = new LinkedHashMap<>(1024, 0.75f, true) {
             private static final long serialVersionUID = 1L;
             @Override protected boolean removeEldestEntry(Map.Entry<Long, ObjRow> e) { return size() > cacheEntries; }
@@ -154,13 +156,17 @@ final class MetaStore implements AutoCloseable {
         }
     }
 
-    /** Writes everything committed so far to disk and syncs it. */
+    /**
+     * Writes everything committed so far to disk and syncs it. Any thread; runs on its own
+     * connection, so it never touches a transaction in progress.
+     */
     void checkpointSync() {
-        try (Statement s = w.createStatement()) {
-            s.execute("CHECKPOINT SYNC");
-            w.commit();
-        } catch (SQLException e) {
-            throw new MetaException("checkpoint of the metadata database failed: " + e.getMessage(), e);
+        synchronized (checkpointConnection) {
+            try (Statement s = checkpointConnection.createStatement()) {
+                s.execute("CHECKPOINT SYNC");
+            } catch (SQLException e) {
+                throw new MetaException("checkpoint of the metadata database failed: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -650,6 +656,9 @@ final class MetaStore implements AutoCloseable {
             allReaders.clear();
         }
         try {
+            synchronized (checkpointConnection) {
+                checkpointConnection.close();
+            }
             w.close();
         } catch (SQLException e) {
             throw new MetaException("closing the metadata database failed: " + e.getMessage(), e);
@@ -670,6 +679,7 @@ final class MetaStore implements AutoCloseable {
             allReaders.clear();
         }
         try {
+            checkpointConnection.close();
             w.close();
         } catch (SQLException ignored) {
             // already shut down

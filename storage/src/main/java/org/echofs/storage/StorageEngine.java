@@ -265,7 +265,7 @@ public final class StorageEngine implements Volume {
             long[] totals = meta.totals(BLOCK);
             objectCount.set(totals[0]);
             usedBytes.set(totals[1] + totals[0] * OBJECT_CHARGE);
-            logWriter = new LogWriter(vd.log, recovered, lastLsn, config.segmentBytes(), completions, metrics,
+            logWriter = new LogWriter(vd.log, recovered, lastLsn, config.segmentBytes(), completions, metrics, clock,
                     this::onLogRoll);
         } catch (IOException | RuntimeException e) {
             shutdownPools();

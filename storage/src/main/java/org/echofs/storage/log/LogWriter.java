@@ -28,6 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.echofs.core.fs.FsError;
 import org.echofs.core.fs.FsException;
+import org.echofs.core.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,11 @@ public final class LogWriter implements AutoCloseable {
     private long logicalRemaining;
     private long lastAppended;
     private final AtomicBoolean spareReady = new AtomicBoolean();
-    private final AtomicBoolean preallocRunning = new AtomicBoolean();
+    private final Clock clock;
+    private CompletableFuture<Void> preallocation = CompletableFuture.completedFuture(null); // guarded by this
+    private volatile boolean preallocFailed;
+    private volatile long lastPreallocFailure;
+    private static final long PREALLOC_RETRY_NANOS = 1_000_000_000L;
 
     // hand-over queue
     private final ReentrantLock queueLock = new ReentrantLock();
@@ -107,11 +112,13 @@ public final class LogWriter implements AutoCloseable {
      * @param recovered    what {@link LogRecovery#recover} found in {@code dir}
      * @param durableLsn   the highest LSN already durable (LSNs up to it complete at once)
      * @param completions  runs future completions
+     * @param clock        paces retries of a failed preallocation
      * @param onRoll       called (on the writer thread; must not block) after moving to a new segment
      */
     public LogWriter(Path dir, LogRecovery.Result recovered, long durableLsn, long segmentBytes, Executor completions,
-                     MetricRegistry metrics, Runnable onRoll) throws IOException {
+                     MetricRegistry metrics, Clock clock, Runnable onRoll) throws IOException {
         this.dir = dir;
+        this.clock = clock;
         this.segmentBytes = segmentBytes;
         this.completions = completions;
         this.onRoll = onRoll;
@@ -145,7 +152,6 @@ public final class LogWriter implements AutoCloseable {
             spareReady.set(true);
         } else {
             Files.deleteIfExists(spare);
-            preallocRunning.set(true);
             preallocate();
         }
         metrics.remove("storage.log.segments");
@@ -178,13 +184,23 @@ public final class LogWriter implements AutoCloseable {
 
     /**
      * True when a record of {@code payloadBytes} bytes can be appended now without new disk
-     * space. When not, a new attempt to preallocate the spare segment is started.
+     * space. When the current segment is full and the spare is still being preallocated, waits
+     * for that; when preallocation failed, starts a new attempt (at most one a second) and says
+     * no.
      */
     public boolean hasRoomFor(int payloadBytes) {
         long frame = LogFormat.FRAME_OVERHEAD + (long) payloadBytes;
         if (frame <= logicalRemaining) return true;
         if (spareReady.get()) return true;
-        retryPreallocation();
+        CompletableFuture<Void> running;
+        synchronized (this) {
+            running = preallocation;
+        }
+        if (!running.isDone()) {
+            running.join();
+            if (spareReady.get()) return true;
+        }
+        if (!preallocFailed || clock.monotonicNanos() - lastPreallocFailure >= PREALLOC_RETRY_NANOS) retryPreallocation();
         return false;
     }
 
@@ -202,6 +218,9 @@ public final class LogWriter implements AutoCloseable {
             }
             newSegment = true;
             logicalRemaining = segmentBytes - LogFormat.HEADER_BYTES;
+            synchronized (this) {
+                preallocation = new CompletableFuture<>(); // completed by the writer once it rolled and preallocated
+            }
         }
         logicalRemaining -= frame;
         lastAppended = lsn;
@@ -373,7 +392,18 @@ public final class LogWriter implements AutoCloseable {
             segments.add(currentSegment);
         }
         rolls.inc();
-        retryPreallocation();
+        CompletableFuture<Void> spareMade;
+        synchronized (this) {
+            spareMade = preallocation;
+        }
+        try {
+            maintenance.execute(() -> {
+                preallocate();
+                spareMade.complete(null);
+            });
+        } catch (RejectedExecutionException e) {
+            spareMade.complete(null);
+        }
         onRoll.run();
     }
 
@@ -381,23 +411,17 @@ public final class LogWriter implements AutoCloseable {
 
     /**
      * Starts preallocating the spare segment unless it is ready or being made. The future
-     * completes when the spare is ready or this attempt (or the one running) has failed.
+     * completes when the spare is ready or the attempt has failed.
      */
-    public CompletableFuture<Void> retryPreallocation() {
+    public synchronized CompletableFuture<Void> retryPreallocation() {
         if (spareReady.get()) return CompletableFuture.completedFuture(null);
-        if (!preallocRunning.compareAndSet(false, true)) {
-            try {
-                return CompletableFuture.runAsync(() -> { }, maintenance); // after the running attempt
-            } catch (RejectedExecutionException e) {
-                return CompletableFuture.completedFuture(null);
-            }
-        }
+        if (!preallocation.isDone()) return preallocation;
         try {
-            return CompletableFuture.runAsync(this::preallocate, maintenance);
+            preallocation = CompletableFuture.runAsync(this::preallocate, maintenance);
         } catch (RejectedExecutionException e) {
-            preallocRunning.set(false);
             return CompletableFuture.completedFuture(null);
         }
+        return preallocation;
     }
 
     private void preallocate() {
@@ -407,8 +431,11 @@ public final class LogWriter implements AutoCloseable {
             LogFormat.preallocate(tmp, segmentBytes);
             Files.move(tmp, dir.resolve(LogFormat.SPARE), StandardCopyOption.ATOMIC_MOVE);
             LogFormat.syncDirectory(dir);
+            preallocFailed = false;
             spareReady.set(true);
         } catch (IOException e) {
+            lastPreallocFailure = clock.monotonicNanos();
+            preallocFailed = true;
             preallocFailures.inc();
             LOG.warn("cannot preallocate the next log segment ({} bytes) in {}: {}", segmentBytes, dir, e.toString());
             try {
@@ -416,8 +443,6 @@ public final class LogWriter implements AutoCloseable {
             } catch (IOException ignored) {
                 // left for the next attempt or start-up to delete
             }
-        } finally {
-            preallocRunning.set(false);
         }
     }
 
