@@ -85,11 +85,14 @@ final class DataStore implements AutoCloseable {
         }
         Path p = path(id);
         FileChannel ch;
-        try {
-            ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            if (!create) return null;
-            ch = createFile(id, p);
+        if (create) {
+            ch = openOrCreate(id, p);
+        } else {
+            try {
+                ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException e) {
+                return null;
+            }
         }
         synchronized (this) {
             Handle h = open.get(id);
@@ -107,10 +110,17 @@ final class DataStore implements AutoCloseable {
         }
     }
 
-    private FileChannel createFile(long id, Path p) throws IOException {
+    /**
+     * Opens a data file, creating it (and its directories) when absent. A new file, or an empty
+     * one that may be new, needs its directories synced before its data counts as durable.
+     */
+    private FileChannel openOrCreate(long id, Path p) throws IOException {
         List<Path> syncs = new ArrayList<>(3);
-        Path leaf = p.getParent();
-        if (!Files.isDirectory(leaf)) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            Path leaf = p.getParent();
             Path mid = leaf.getParent();
             if (!Files.isDirectory(mid)) {
                 Files.createDirectories(mid);
@@ -118,19 +128,16 @@ final class DataStore implements AutoCloseable {
             }
             try {
                 Files.createDirectory(leaf);
+                syncs.add(mid);
             } catch (FileAlreadyExistsException ignored) {
                 // made by a concurrent writer of another object
             }
-            syncs.add(mid);
+            ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
-        syncs.add(leaf);
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (FileAlreadyExistsException e) {
-            return FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (ch.size() == 0) {
+            syncs.add(p.getParent());
+            pendingDirSyncs.put(id, syncs);
         }
-        pendingDirSyncs.put(id, syncs);
         return ch;
     }
 

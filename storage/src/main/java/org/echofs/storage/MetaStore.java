@@ -324,7 +324,7 @@ final class MetaStore implements AutoCloseable {
                 if (e.getValue() == null) rows.remove(e.getKey());
                 else rows.put(e.getKey(), e.getValue());
             }
-            for (EntryKey k : t.entriesRemoved) dentries.remove(k);
+            for (EntryKey k : t.entriesRemoved) dentries.put(k, 0L);
             for (int i = 0; i < t.entriesAdded.size(); i++) dentries.put(t.entriesAdded.get(i), t.entriesAddedChild.get(i));
         }
         return t.destroyed == null ? Applied.NONE : new Applied(t.destroyed);
@@ -333,8 +333,10 @@ final class MetaStore implements AutoCloseable {
     private void applyTo(Txn t, UpdateRecord record) throws SQLException {
         if (record instanceof UpdateRecord.Create c) {
             ObjRow d = t.dir(c.dir());
-            if (t.child(c.dir(), c.name()) != 0) throw new IllegalStateException("entry " + c.name() + " exists");
-            if (t.get(c.id()) != null) throw new IllegalStateException("object " + c.id() + " exists");
+            // a new id is above every existing one; an existing name fails the entries primary key
+            if (c.id() < t.nextId && t.get(c.id()) != null) {
+                throw new IllegalStateException("object " + c.id() + " exists");
+            }
             boolean isDir = c.type() == FileType.DIRECTORY;
             t.put(new ObjRow(c.id(), c.generation(), c.type(), c.mode(), isDir ? 2 : 1, c.uid(), c.gid(), c.size(),
                     c.rdevMajor(), c.rdevMinor(), c.atimeNanos(), c.mtimeNanos(), c.timeNanos(), isDir ? c.dir() : 0,
@@ -355,8 +357,6 @@ final class MetaStore implements AutoCloseable {
             if (r.replaced() != 0) {
                 t.deleteEntry(r.toDir(), r.toName(), r.replaced());
                 t.unlink(r.toDir(), r.replaced(), r.timeNanos());
-            } else if (t.child(r.toDir(), r.toName()) != 0) {
-                throw new IllegalStateException("rename target " + r.toName() + " exists");
             }
             t.insertEntry(r.toDir(), r.toName(), r.id(), r.cookie());
             ObjRow o = t.must(r.id(), "object");
@@ -373,7 +373,6 @@ final class MetaStore implements AutoCloseable {
             t.put(to.withNextCookie(Math.max(to.nextCookie(), r.cookie() + 1)).modified(r.timeNanos()));
         } else if (record instanceof UpdateRecord.Link l) {
             ObjRow d = t.dir(l.dir());
-            if (t.child(l.dir(), l.name()) != 0) throw new IllegalStateException("entry " + l.name() + " exists");
             ObjRow o = t.must(l.id(), "object");
             if (o.isDir()) throw new IllegalStateException("link to directory " + l.id());
             t.insertEntry(l.dir(), l.name(), l.id(), l.cookie());
@@ -511,7 +510,7 @@ final class MetaStore implements AutoCloseable {
         return r;
     }
 
-    /** The object a directory entry names, or 0 when there is no such entry. */
+    /** The object a directory entry names, or 0 when there is no such entry (both are cached). */
     long child(long dir, String name) {
         EntryKey key = new EntryKey(dir, name);
         long seen;
@@ -533,10 +532,8 @@ final class MetaStore implements AutoCloseable {
         } finally {
             giveBack(rd);
         }
-        if (c != 0) {
-            synchronized (cacheLock) {
-                if (modCount == seen) dentries.put(key, c);
-            }
+        synchronized (cacheLock) {
+            if (modCount == seen) dentries.put(key, c); // 0 caches "no such entry"
         }
         return c;
     }
