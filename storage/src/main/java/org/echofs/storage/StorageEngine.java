@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -508,15 +507,7 @@ public final class StorageEngine implements Volume {
     /** A new object id; reserves a new block (synced before use) when the current one is used up. */
     private long allocateId() throws FsException {
         if (nextId >= meta.idLimit()) {
-            long lsn = commitRecord(new UpdateRecord.ReserveIds(nextId + ID_BLOCK));
-            try {
-                log.durable(lsn).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new FsException(FsError.IO, "interrupted while reserving object ids");
-            } catch (ExecutionException e) {
-                throw translate(e.getCause());
-            }
+            log.awaitDurable(commitRecord(new UpdateRecord.ReserveIds(nextId + ID_BLOCK)));
         }
         return nextId++;
     }
@@ -701,27 +692,36 @@ public final class StorageEngine implements Volume {
                 }
                 long size0 = before.size();
                 long newSize = Math.max(size0, offset + count);
-                if (count > 0) {
-                    long delta = roundUp(newSize) - roundUp(size0);
-                    reserveBytes(delta);
-                    DataStore.Handle h = null;
-                    try {
-                        h = data.acquire(id, true);
-                        if (offset > size0 && h.channel.size() > size0) h.channel.truncate(size0);
-                        DataStore.write(h, offset, src);
-                    } catch (IOException ex) {
-                        usedBytes.addAndGet(-delta);
-                        if (h != null && newSize > size0) {
-                            try {
-                                if (h.channel.size() > size0) h.channel.truncate(size0);
-                            } catch (IOException ignored) {
-                                // start-up reconciliation cuts it back
-                            }
-                        }
-                        throw dataWriteError(id, ex);
-                    } finally {
-                        data.release(h);
+                if (count == 0) {
+                    // writing nothing changes nothing (not even mtime); a stable one still commits
+                    Wcc same = new Wcc(before.wcc(), before);
+                    if (stability == Stability.UNSTABLE || e == null) {
+                        CompletableFuture<Void> durable = stability == Stability.UNSTABLE
+                                ? CompletableFuture.completedFuture(null) : log.durable(lastLsn);
+                        return durable.thenApply(x -> new WriteResult(0, stability == Stability.UNSTABLE
+                                ? Stability.UNSTABLE : Stability.FILE_SYNC, same));
                     }
+                    return requestSync(id).thenApply(x -> new WriteResult(0, Stability.FILE_SYNC, same));
+                }
+                long delta = roundUp(newSize) - roundUp(size0);
+                reserveBytes(delta);
+                DataStore.Handle h = null;
+                try {
+                    h = data.acquire(id, true);
+                    if (offset > size0 && h.channel.size() > size0) h.channel.truncate(size0);
+                    DataStore.write(h, offset, src);
+                } catch (IOException ex) {
+                    usedBytes.addAndGet(-delta);
+                    if (h != null && newSize > size0) {
+                        try {
+                            if (h.channel.size() > size0) h.channel.truncate(size0);
+                        } catch (IOException ignored) {
+                            // start-up reconciliation cuts it back
+                        }
+                    }
+                    throw dataWriteError(id, ex);
+                } finally {
+                    data.release(h);
                 }
                 long now = clock.wallNanos();
                 DirtyOverlay.Values nv = new DirtyOverlay.Values(newSize, now, Math.max(now, before.ctimeNanos()),

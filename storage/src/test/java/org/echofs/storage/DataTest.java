@@ -65,6 +65,20 @@ class DataTest {
         assertTrue(tail.eof());
     }
 
+    @Test void aZeroLengthWriteChangesNothing() throws Exception {
+        long f = v.file(root, "f").fileId();
+        v.write(ROOT, f, 0, "abc", Stability.UNSTABLE);
+        Attributes before = v.e.getattr(f);
+        v.clock.advance(99);
+        WriteResult w = get(v.e.write(ROOT, f, 10, ByteBuffer.allocate(0), Stability.UNSTABLE));
+        assertEquals(0, w.count());
+        assertEquals(before, v.e.getattr(f));
+        WriteResult stable = get(v.e.write(ROOT, f, 0, ByteBuffer.allocate(0), Stability.FILE_SYNC));
+        assertEquals(Stability.FILE_SYNC, stable.committed());
+        assertEquals(3, v.e.metaForTest().object(f).size(), "a stable empty write commits earlier ones");
+        assertEquals(before.mtimeNanos(), v.e.getattr(f).mtimeNanos());
+    }
+
     @Test void readPastTheEndGivesNothingAndEof() throws Exception {
         long f = v.file(root, "f").fileId();
         v.write(ROOT, f, 0, "abc", Stability.FILE_SYNC);

@@ -1,7 +1,6 @@
 package org.echofs.storage;
 
 import static org.echofs.storage.Vol.ALICE;
-import static org.echofs.storage.Vol.BOB;
 import static org.echofs.storage.Vol.CAROL;
 import static org.echofs.storage.Vol.ROOT;
 import static org.echofs.storage.Vol.assertErr;

@@ -269,6 +269,27 @@ public final class LogWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Blocks until every record up to {@code lsn} is on disk. Woken by the writer thread itself,
+     * so it does not depend on the completion executor (callers may hold locks that completion
+     * continuations want).
+     *
+     * @throws FsException with {@link FsError#IO} when the log fails first or the wait is interrupted
+     */
+    public void awaitDurable(long lsn) throws FsException {
+        synchronized (waitLock) {
+            while (durableLsn < lsn) {
+                if (failure != null) throw ioError(failure);
+                try {
+                    waitLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new FsException(FsError.IO, "interrupted while waiting for the update log");
+                }
+            }
+        }
+    }
+
     private static FsException ioError(Throwable f) {
         return new FsException(FsError.IO, "the update log failed: " + f.getMessage(), f);
     }
@@ -276,6 +297,7 @@ public final class LogWriter implements AutoCloseable {
     private void completeUpTo(long lsn) {
         List<CompletableFuture<Void>> ready = null;
         synchronized (waitLock) {
+            waitLock.notifyAll();
             while (!waiters.isEmpty() && waiters.peek().lsn <= lsn) {
                 if (ready == null) ready = new ArrayList<>();
                 ready.add(waiters.poll().future);
@@ -297,6 +319,7 @@ public final class LogWriter implements AutoCloseable {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         synchronized (waitLock) {
             failure = cause;
+            waitLock.notifyAll();
             while (!waiters.isEmpty()) all.add(waiters.poll().future);
         }
         FsException e = ioError(cause);
