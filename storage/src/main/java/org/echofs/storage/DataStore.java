@@ -200,17 +200,6 @@ final class DataStore implements AutoCloseable {
         while (src.hasRemaining()) pos += h.channel.write(src, pos);
     }
 
-    /** Cuts the data file to {@code size} when it is longer; nothing when absent. */
-    void truncateTo(long id, long size) throws IOException {
-        Handle h = acquire(id, false);
-        if (h == null) return;
-        try {
-            if (h.channel.size() > size) h.channel.truncate(size);
-        } finally {
-            release(h);
-        }
-    }
-
     /** Forces the data file (and, once, the directories of a new file) to disk; nothing when absent. */
     void fsync(long id) throws IOException {
         Handle h = acquire(id, false);

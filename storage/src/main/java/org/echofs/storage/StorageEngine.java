@@ -512,21 +512,51 @@ public final class StorageEngine implements Volume {
         return nextId++;
     }
 
-    private void destroyed(MetaStore.Applied applied, long sizeOfFile) {
+    /**
+     * Accounts for objects a record destroyed. Their data files are deleted once the record is
+     * durable: deleting earlier could leave a file whose removal a crash undid without its data.
+     */
+    private void destroyed(long lsn, MetaStore.Applied applied, long sizeOfFile) {
         for (ObjRow gone : applied.destroyed()) {
             objectCount.decrementAndGet();
             long charge = OBJECT_CHARGE;
             if (gone.isFile()) {
                 charge += roundUp(sizeOfFile >= 0 ? sizeOfFile : gone.size());
                 dirty.remove(gone.id());
-                try {
-                    data.delete(gone.id());
-                } catch (IOException e) {
-                    LOG.warn("deleting the data file of object {} failed (start-up will retry): {}", gone.id(),
-                            e.toString());
-                }
+                long id = gone.id();
+                log.durable(lsn).whenComplete((v, ex) -> {
+                    if (ex != null) return; // the log failed: start-up reconciliation decides
+                    try {
+                        data.delete(id);
+                    } catch (IOException e) {
+                        LOG.warn("deleting the data file of object {} failed (start-up will retry): {}", id,
+                                e.toString());
+                    }
+                });
             }
             usedBytes.addAndGet(-charge);
+        }
+    }
+
+    /**
+     * Cuts bytes beyond {@code logicalSize} off an open data file (they are garbage: left by a
+     * truncate or a failed write). Waits first until every record so far is durable, because
+     * until then a crash could bring back a size that still claims those bytes. Call under the
+     * object's lock.
+     */
+    private void cutGarbage(DataStore.Handle h, long logicalSize) throws IOException, FsException {
+        if (h.channel.size() <= logicalSize) return;
+        log.awaitDurable(lastLsn);
+        h.channel.truncate(logicalSize);
+    }
+
+    /** Runs a task on the data sync threads (inline when they are shut down). */
+    private CompletableFuture<Void> onSyncPool(Runnable task) {
+        try {
+            return CompletableFuture.runAsync(task, syncPool);
+        } catch (RejectedExecutionException e) {
+            task.run();
+            return CompletableFuture.completedFuture(null);
         }
     }
 
@@ -708,18 +738,21 @@ public final class StorageEngine implements Volume {
                 DataStore.Handle h = null;
                 try {
                     h = data.acquire(id, true);
-                    if (offset > size0 && h.channel.size() > size0) h.channel.truncate(size0);
+                    if (offset > size0) cutGarbage(h, size0); // the gap must read as zeros
                     DataStore.write(h, offset, src);
                 } catch (IOException ex) {
                     usedBytes.addAndGet(-delta);
                     if (h != null && newSize > size0) {
                         try {
-                            if (h.channel.size() > size0) h.channel.truncate(size0);
-                        } catch (IOException ignored) {
+                            cutGarbage(h, size0);
+                        } catch (IOException | FsException ignored) {
                             // start-up reconciliation cuts it back
                         }
                     }
                     throw dataWriteError(id, ex);
+                } catch (FsException ex) {
+                    usedBytes.addAndGet(-delta);
+                    throw ex;
                 } finally {
                     data.release(h);
                 }
@@ -1000,25 +1033,58 @@ public final class StorageEngine implements Volume {
                 usedBytes.addAndGet(-delta);
                 throw e;
             }
-            boolean syncData = false;
+            CompletableFuture<Void> done = log.durable(c.lsn);
             if (size != null) {
                 dirty.remove(r.id());
-                try {
-                    data.truncateTo(r.id(), Math.min(oldSize, size));
-                    syncData = size < oldSize;
-                } catch (IOException e) {
-                    return CompletableFuture.failedFuture(new FsException(FsError.IO,
-                            "cutting the data file of " + r.id() + " failed: " + e.getMessage(), e));
+                if (size > oldSize) {
+                    // growing over bytes a recent truncate left must show zeros
+                    DataStore.Handle h = null;
+                    try {
+                        h = data.acquire(r.id(), false);
+                        if (h != null) cutGarbage(h, oldSize);
+                    } catch (IOException e) {
+                        return CompletableFuture.failedFuture(new FsException(FsError.IO,
+                                "cutting the data file of " + r.id() + " failed: " + e.getMessage(), e));
+                    } finally {
+                        data.release(h);
+                    }
+                } else if (size < oldSize) {
+                    // cut the data file once the smaller size is durable, then sync the cut
+                    long id = r.id();
+                    done = done.thenCompose(x -> onSyncPool(() -> shrinkDataFile(id)));
                 }
             } else if (r.isFile()) {
                 overlayTimes(r.id(), mtime, ctime);
             }
             Attributes after = attrs(live(r.id()));
-            CompletableFuture<Void> durable = log.durable(c.lsn);
-            if (syncData) durable = durable.thenCombine(requestSync(r.id()), (a, b) -> null);
-            return durable.thenApply(x -> after);
+            return done.thenApply(x -> after);
         } finally {
             if (lock != null) lock.unlock();
+        }
+    }
+
+    /** Cuts a data file to its object's current size and syncs it (after a durable truncate). */
+    private void shrinkDataFile(long id) {
+        ReentrantLock lock = objectLock(id);
+        try {
+            lock.lock();
+            try {
+                ObjRow r = meta.object(id);
+                if (r == null) return;
+                DataStore.Handle h = data.acquire(id, false);
+                if (h == null) return;
+                try {
+                    cutGarbage(h, effectiveSize(r));
+                } finally {
+                    data.release(h);
+                }
+            } finally {
+                lock.unlock();
+            }
+            data.fsync(id);
+        } catch (IOException | FsException e) {
+            throw new java.util.concurrent.CompletionException(new FsException(FsError.IO,
+                    "cutting the data file of " + id + " failed: " + e.getMessage(), e));
         }
     }
 
@@ -1226,7 +1292,7 @@ public final class StorageEngine implements Volume {
         try {
             long size = o.isFile() ? effectiveSize(o) : -1;
             Committed c = commitRecordApplied(new UpdateRecord.Remove(d.id(), name, o.id(), now));
-            destroyed(c.applied, size);
+            destroyed(c.lsn, c.applied, size);
             if (c.applied.destroyed().isEmpty() && o.isFile()) overlayTimes(o.id(), null, now);
             return whenDurable(c.lsn, new Wcc(da.wcc(), attrs(live(d.id()))));
         } finally {
@@ -1292,7 +1358,7 @@ public final class StorageEngine implements Volume {
                 long tsize = t != null && t.isFile() ? effectiveSize(t) : -1;
                 Committed c = commitRecordApplied(new UpdateRecord.Rename(fromDir, fromName, toDir, toName, src, dst,
                         td.nextCookie(), now));
-                destroyed(c.applied, tsize);
+                destroyed(c.lsn, c.applied, tsize);
                 if (t != null && t.isFile() && c.applied.destroyed().isEmpty()) overlayTimes(t.id(), null, now);
                 if (s.isFile()) overlayTimes(s.id(), null, now);
                 Attributes fAfter = attrs(live(fromDir));

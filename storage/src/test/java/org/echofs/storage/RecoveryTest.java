@@ -196,6 +196,34 @@ class RecoveryTest {
         v.e = StorageEngine.open(v.config, v.engineClock, v.metrics = new com.codahale.metrics.MetricRegistry());
     }
 
+    @Test void aCrashRightAfterATruncateOrRemoveLeavesTheOldOrTheNewStateNeverAMix() throws Exception {
+        byte[] pattern = new byte[8192];
+        for (int i = 0; i < pattern.length; i++) pattern[i] = (byte) (i * 13 + 1);
+        for (int round = 0; round < 15; round++) {
+            long t = v.file(root, "t" + round).fileId();
+            long gone = v.file(root, "gone" + round).fileId();
+            v.write(t, 0, pattern, Stability.FILE_SYNC);
+            v.write(gone, 0, pattern, Stability.FILE_SYNC);
+            v.e.setattr(ROOT, t, SetAttributes.NONE.withSize(100L), null); // not waited for
+            v.e.remove(ROOT, root, "gone" + round);
+            v.crashAndReopen();
+            long size = v.e.getattr(t).size();
+            if (size == 8192) {
+                assertArrayEquals(pattern, v.read(t, 0, 8192), "round " + round + ": the truncate was lost, the data not");
+            } else {
+                assertEquals(100, size);
+                assertArrayEquals(java.util.Arrays.copyOf(pattern, 100), v.read(t, 0, 8192));
+            }
+            try {
+                long id = v.lookup(root, "gone" + round);
+                assertEquals(gone, id);
+                assertArrayEquals(pattern, v.read(gone, 0, 8192), "round " + round + ": the remove was lost, the data not");
+            } catch (org.echofs.core.fs.FsException e) {
+                assertEquals(FsError.NOENT, e.error());
+            }
+        }
+    }
+
     @Test void objectIdsAreNotReusedAfterACrash() throws Exception {
         long a = v.file(root, "a").fileId();
         v.crashAndReopen();
