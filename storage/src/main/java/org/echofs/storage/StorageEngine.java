@@ -147,6 +147,10 @@ public final class StorageEngine implements Volume {
     private final ScheduledExecutorService scheduler;
     private final Map<Long, FileSync> fileSyncs = new HashMap<>(); // guarded by itself
     private final Object checkpointLock = new Object();
+    /** Data file deletes and cuts waiting for their records to be durable; close waits for them. */
+    private final java.util.Set<CompletableFuture<?>> pendingCleanups = ConcurrentHashMap.newKeySet();
+    /** Set when a data file could not be deleted or cut; the volume is then not marked clean at close. */
+    private volatile boolean cleanupFailed;
     private volatile boolean closed;
 
     // metrics
@@ -524,15 +528,16 @@ public final class StorageEngine implements Volume {
                 charge += roundUp(sizeOfFile >= 0 ? sizeOfFile : gone.size());
                 dirty.remove(gone.id());
                 long id = gone.id();
-                log.durable(lsn).whenComplete((v, ex) -> {
+                track(log.durable(lsn).whenComplete((v, ex) -> {
                     if (ex != null) return; // the log failed: start-up reconciliation decides
                     try {
                         data.delete(id);
                     } catch (IOException e) {
+                        cleanupFailed = true;
                         LOG.warn("deleting the data file of object {} failed (start-up will retry): {}", id,
                                 e.toString());
                     }
-                });
+                }));
             }
             usedBytes.addAndGet(-charge);
         }
@@ -548,6 +553,15 @@ public final class StorageEngine implements Volume {
         if (h.channel.size() <= logicalSize) return;
         log.awaitDurable(lastLsn);
         h.channel.truncate(logicalSize);
+    }
+
+    /** Remembers a cleanup until it is done, so that a clean close can wait for it. */
+    private <T> CompletableFuture<T> track(CompletableFuture<T> cleanup) {
+        if (!cleanup.isDone()) {
+            pendingCleanups.add(cleanup);
+            cleanup.whenComplete((v, ex) -> pendingCleanups.remove(cleanup));
+        }
+        return cleanup;
     }
 
     /** Runs a task on the data sync threads (inline when they are shut down). */
@@ -1051,7 +1065,7 @@ public final class StorageEngine implements Volume {
                 } else if (size < oldSize) {
                     // cut the data file once the smaller size is durable, then sync the cut
                     long id = r.id();
-                    done = done.thenCompose(x -> onSyncPool(() -> shrinkDataFile(id)));
+                    done = track(done.thenCompose(x -> onSyncPool(() -> shrinkDataFile(id))));
                 }
             } else if (r.isFile()) {
                 overlayTimes(r.id(), mtime, ctime);
@@ -1083,6 +1097,7 @@ public final class StorageEngine implements Volume {
             }
             data.fsync(id);
         } catch (IOException | FsException e) {
+            cleanupFailed = true;
             throw new java.util.concurrent.CompletionException(new FsException(FsError.IO,
                     "cutting the data file of " + id + " failed: " + e.getMessage(), e));
         }
@@ -1457,8 +1472,16 @@ public final class StorageEngine implements Volume {
         try {
             flushDirty();
             log.durable(lastLsn).get(1, TimeUnit.MINUTES);
+            for (CompletableFuture<?> c : new ArrayList<>(pendingCleanups)) {
+                try {
+                    c.get(1, TimeUnit.MINUTES);
+                } catch (ExecutionException e) {
+                    cleanupFailed = true;
+                    LOG.warn("a data file cleanup failed (start-up will redo it): {}", e.getCause().toString());
+                }
+            }
             checkpoint();
-            if (log.failure() == null) {
+            if (log.failure() == null && !cleanupFailed) {
                 meta.setCounter(MetaStore.CLEAN, 1);
                 meta.checkpointSync();
             }
