@@ -1,7 +1,7 @@
 package org.echofs.cli;
 
 import org.echofs.cli.node.GatewayLauncher;
-import org.echofs.cli.node.JvmClock;
+import org.echofs.storage.SystemClock;
 import org.echofs.core.time.Clock;
 
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ public record CliEnvironment(Clock clock, GatewayLauncher launcher, SecureRandom
 
     /** The real environment of the {@code echofs} process. */
     public static CliEnvironment system() {
-        return new CliEnvironment(new JvmClock(), GatewayLauncher.forThisProgram(Main.class), new SecureRandom(),
+        return new CliEnvironment(new SystemClock(), GatewayLauncher.forThisProgram(Main.class), new SecureRandom(),
                 Path.of("").toAbsolutePath());
     }
 

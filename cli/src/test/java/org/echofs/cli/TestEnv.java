@@ -1,7 +1,7 @@
 package org.echofs.cli;
 
 import org.echofs.cli.node.GatewayLauncher;
-import org.echofs.cli.node.JvmClock;
+import org.echofs.storage.SystemClock;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ final class TestEnv {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Dfake.mode=" + mode, "-cp",
                 System.getProperty("java.class.path"), FakeGateway.class.getName());
-        return new CliEnvironment(new JvmClock(), new GatewayLauncher(command, GatewayLauncher.findOnPath("setsid")),
+        return new CliEnvironment(new SystemClock(), new GatewayLauncher(command, GatewayLauncher.findOnPath("setsid")),
                 new SecureRandom(), cwd);
     }
 

@@ -1,9 +1,28 @@
 package org.echofs.cli.node;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import org.echofs.cli.config.ConfigException;
 import org.echofs.cli.config.GatewayConfig;
+import org.echofs.core.fs.FsException;
 import org.echofs.core.time.Clock;
+import org.echofs.core.writebehind.WriteEpoch;
+import org.echofs.gateway.export.ExportRoots;
+import org.echofs.gateway.export.ExportTable;
+import org.echofs.gateway.export.ExportsParser;
+import org.echofs.gateway.export.HostResolver;
+import org.echofs.gateway.handle.HandleCodec;
+import org.echofs.gateway.mount.MountProgram;
+import org.echofs.gateway.nfs3.Nfs3Config;
+import org.echofs.gateway.nfs3.Nfs3Program;
+import org.echofs.gateway.portmap.PortmapProgram;
+import org.echofs.gateway.portmap.PortmapRegistry;
+import org.echofs.gateway.rpc.RpcServer;
+import org.echofs.gateway.rpc.RpcServerConfig;
+import org.echofs.storage.Fsck;
+import org.echofs.storage.FsckReport;
+import org.echofs.storage.StorageConfig;
+import org.echofs.storage.StorageEngine;
 import org.echofs.gateway.metrics.JmxExposure;
 import org.echofs.gateway.metrics.JvmMetrics;
 import org.echofs.gateway.metrics.MetricsHttpServer;
@@ -13,8 +32,17 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The composition root of the standalone gateway process: builds, with constructors, the whole
@@ -31,6 +59,10 @@ import java.util.Deque;
 public final class StandaloneGateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneGateway.class);
+
+    /** Threads that run the blocking NFS and MOUNT procedures; the queue in front of them. */
+    private static final int WORKER_THREADS = 16;
+    private static final int WORKER_QUEUE = 4096;
 
     /**
      * Where the started gateway serves.
@@ -99,52 +131,87 @@ public final class StandaloneGateway implements AutoCloseable {
     }
 
     private NfsService startNfs(MetricRegistry registry, byte[] secret) throws IOException, ConfigException {
-        /*
-         * TODO(integration): construct the NFS service here, in this order, once the storage, rpc
-         * and nfs branches are merged (names as those branches had them when this was written;
-         * check the merged signatures). Push each object that needs closing on `opened` right
-         * after building it, so close() undoes a half-finished start in reverse order.
-         *
-         *  1. Volume volume = StorageEngine.open(
-         *         new StorageConfig(dir.volume(), config.storage().capacity(), config.storage().maxObjects()),
-         *         clock,                 // may become org.echofs.storage.SystemClock; then drop JvmClock
-         *         registry);
-         *     opened.push(volume);       // Volume.close() checkpoints and closes the engine
-         *  2. ExportTable exports = new ExportsParser(<the system HostResolver>, clock).parse(config.exports());
-         *     // catch org.echofs.gateway.export.ConfigException (it names file:line) and rethrow as
-         *     //   new org.echofs.cli.config.ConfigException(e.getMessage()) so the command exits 2
-         *  3. Map<Integer, Long> roots = ExportRoots.resolve(volume, exports);  // FsException -> IOException
-         *  4. HandleCodec handles = new HandleCodec(secret);
-         *  5. WriteEpoch epoch = new WriteEpoch(new SecureRandom().nextLong());  // new verifier every start
-         *  6. ExecutorService workers = a bounded pool for the blocking NFS/MOUNT procedures;
-         *     opened.push(workers::shutdown) (pushed before the RPC server so it closes after it)
-         *  7. Nfs3Program nfs = new Nfs3Program(volume, exports, roots, handles, epoch, workers,
-         *         new Nfs3Config((int) config.nfs().rtmax(), (int) config.nfs().wtmax(), <dir pref>), registry);
-         *     MountProgram mount = new MountProgram(exports, roots, handles, ..., registry);
-         *  8. RpcServer rpc = new RpcServer(RpcServerConfig.defaults()
-         *             .withBindAddress(config.bind()).withPort(config.nfs().port())
-         *             .withMaxRecordSize((int) config.rpc().maxRecordSize())
-         *             .withMaxConnections(config.rpc().maxConnections()),
-         *         List.of(nfs, mount), registry);
-         *     opened.push(rpc);
-         *     InetSocketAddress address = rpc.start();   // UncheckedIOException -> IOException
-         *  9. InetSocketAddress portmap = null;
-         *     if (config.portmap().enabled()) {
-         *         PortmapRegistry ports = new PortmapRegistry();
-         *         // set NFS 100003 v3 and MOUNT 100005 v1..v3, IPPROTO_TCP, address.getPort()
-         *         RpcServer pm = new RpcServer(RpcServerConfig.portmapDefaults()
-         *                 .withBindAddress(config.portmapAddress()).withPort(config.portmap().port()),
-         *             List.of(new PortmapProgram(ports, registry)), registry);
-         *         try { portmap = pm.start(); opened.push(pm); }
-         *         catch (UncheckedIOException e) { LOG.warn("portmap: cannot listen on {}:{} ({}); a system rpcbind "
-         *             + "may hold the port, or it needs root; clients must be given the ports", ...); }
-         *     }
-         * 10. return new NfsService(address, exports.exports().get(0).path(), portmap);
-         *
-         * Also complete checkVolume() below with org.echofs.storage.Fsck.
-         */
-        throw new IllegalStateException("the NFS service (storage engine, exports, RPC server) is not wired into "
-                + "this build yet: see the TODO in " + StandaloneGateway.class.getName());
+        StorageEngine volume = StorageEngine.open(StorageConfig.defaults(dir.volume())
+                .withCapacity(config.storage().capacity(), config.storage().maxObjects()), clock, registry);
+        opened.push(volume);
+
+        ExportTable exports;
+        try {
+            exports = new ExportsParser(HostResolver.system(), clock).parse(config.exports());
+        } catch (org.echofs.gateway.export.ConfigException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        Map<Integer, Long> roots;
+        try {
+            roots = ExportRoots.resolve(volume, exports);
+        } catch (FsException e) {
+            throw new IOException("cannot create the export directories: " + e.getMessage(), e);
+        }
+        HandleCodec handles = new HandleCodec(secret);
+        WriteEpoch epoch = new WriteEpoch(new SecureRandom().nextLong());
+
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(WORKER_QUEUE), namedThreads("nfs-worker"));
+        opened.push(() -> {
+            workers.shutdown();
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        });
+        registry.register("nfs.workers.queued", (Gauge<Integer>) () -> workers.getQueue().size());
+        registry.register("nfs.workers.active", (Gauge<Integer>) workers::getActiveCount);
+
+        Nfs3Program nfs = new Nfs3Program(volume, exports, roots, handles, epoch, workers,
+                new Nfs3Config((int) config.nfs().rtmax(), (int) config.nfs().wtmax(), Nfs3Config.DEFAULTS.dirPreferred()),
+                registry);
+        MountProgram mount = new MountProgram(volume, exports, roots, handles, workers, registry);
+        RpcServer rpc = new RpcServer(RpcServerConfig.defaults()
+                .withBindAddress(config.bind()).withPort(config.nfs().port())
+                .withMaxRecordSize((int) config.rpc().maxRecordSize())
+                .withMaxConnections(config.rpc().maxConnections()),
+                List.of(nfs, mount), registry, clock);
+        opened.push(rpc);
+        InetSocketAddress address = bind(rpc);
+
+        InetSocketAddress portmap = null;
+        if (config.portmap().enabled()) {
+            PortmapRegistry ports = new PortmapRegistry();
+            ports.set(new PortmapRegistry.Mapping(Nfs3Program.PROGRAM, Nfs3Program.VERSION,
+                    PortmapRegistry.IPPROTO_TCP, address.getPort()));
+            ports.set(new PortmapRegistry.Mapping(MountProgram.PROGRAM, MountProgram.VERSION,
+                    PortmapRegistry.IPPROTO_TCP, address.getPort()));
+            RpcServer pm = new RpcServer(RpcServerConfig.portmapDefaults()
+                    .withBindAddress(config.portmapAddress()).withPort(config.portmap().port()),
+                    List.of(new PortmapProgram(ports, registry)), registry, clock);
+            try {
+                portmap = pm.start();
+                opened.push(pm);
+            } catch (UncheckedIOException e) {
+                pm.close();
+                LOG.warn("portmap: cannot listen on {}:{} ({}); a system rpcbind may hold the port, or binding it "
+                        + "needs root. Clients must be given the NFS and MOUNT ports.", config.portmapAddress()
+                        .getHostAddress(), config.portmap().port(), e.getCause() == null ? e.getMessage()
+                        : e.getCause().getMessage());
+            }
+        }
+        LOG.info("serving NFSv3 and MOUNT v3 on {} with exports {}", address, exports.exports().stream()
+                .map(x -> x.path() + " (id " + x.id() + ")").toList());
+        return new NfsService(address, exports.exports().get(0).path(), portmap);
+    }
+
+    private static InetSocketAddress bind(RpcServer server) throws IOException {
+        try {
+            return server.start();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static ThreadFactory namedThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /**
@@ -153,13 +220,8 @@ public final class StandaloneGateway implements AutoCloseable {
      * @throws IOException when it cannot be checked at all (locked, unreadable)
      */
     public static VolumeCheck checkVolume(Path volumeDir) throws IOException {
-        /*
-         * TODO(integration): FsckReport report = org.echofs.storage.Fsck.check(volumeDir);
-         * return new VolumeCheck(report.clean() ? Verdict.CLEAN : Verdict.DAMAGED, report.toString());
-         * and turn "in use"/"cannot read" failures into IOException.
-         */
-        throw new IOException("the volume checker is not wired into this build yet: see the TODO in "
-                + StandaloneGateway.class.getName());
+        FsckReport report = new Fsck().check(volumeDir);
+        return new VolumeCheck(report.isClean() ? Verdict.CLEAN : Verdict.DAMAGED, report.toText());
     }
 
     /** Stops serving and closes everything started, newest first; logs and goes on past failures. */

@@ -1,6 +1,7 @@
 package org.echofs.cli.node;
 
 import org.echofs.cli.config.GatewayConfig;
+import org.echofs.storage.SystemClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class StandaloneGatewayTest {
     @Test
     void aFailedStartClosesWhatItHadOpened() throws Exception {
         GatewayConfig config = GatewayConfig.defaults(tmp.resolve("gateway.yaml"));
-        StandaloneGateway gateway = new StandaloneGateway(config, new JvmClock());
+        StandaloneGateway gateway = new StandaloneGateway(config, new SystemClock());
 
         IOException e = assertThrows(IOException.class, gateway::start);
 
