@@ -6,6 +6,8 @@ import org.echofs.cli.node.ClusterSecret;
 import org.echofs.cli.node.StandaloneGateway;
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.rpc.Credential;
+import org.echofs.gateway.rpc.RpcClient;
+import org.echofs.gateway.rpc.RpcClientConfig;
 import org.echofs.storage.SystemClock;
 
 import java.io.IOException;
@@ -47,6 +49,7 @@ public final class TestGateway implements AutoCloseable {
         private String exports = "/export -id=1,rw 127.0.0.0/8(rw,no_root_squash,insecure)\n";
         private boolean portmap;
         private String extraYaml = "";
+        private String nfsYaml = "";
 
         private Builder(Path parent) {
             this.parent = parent;
@@ -73,6 +76,19 @@ public final class TestGateway implements AutoCloseable {
         /** More YAML appended to the generated configuration (e.g. a storage section). */
         public Builder yaml(String more) {
             this.extraYaml = more;
+            return this;
+        }
+
+        /**
+         * More keys of the {@code nfs} section, one {@code key: value} per line without
+         * indentation (e.g. {@code "rtmax: 64KiB\nwtmax: 64KiB"}); the port stays ephemeral.
+         */
+        public Builder nfs(String keys) {
+            StringBuilder b = new StringBuilder();
+            for (String line : keys.split("\n")) {
+                if (!line.isBlank()) b.append("  ").append(line.strip()).append('\n');
+            }
+            this.nfsYaml = b.toString();
             return this;
         }
 
@@ -113,6 +129,17 @@ public final class TestGateway implements AutoCloseable {
     /** A connected client calling as {@code credential}; closed with the gateway. */
     public synchronized Nfs3Client client(Credential credential) throws IOException {
         Nfs3Client c = Nfs3Client.connect(address(), credential);
+        clients.add(c);
+        return c;
+    }
+
+    /**
+     * A connected client with its own connection settings (e.g. a local address to bind, for a
+     * client address or a privileged source port), calling as {@code credential}; closed with
+     * the gateway.
+     */
+    public synchronized Nfs3Client client(Credential credential, RpcClientConfig config) throws IOException {
+        Nfs3Client c = new Nfs3Client(RpcClient.connect(address(), config), credential);
         clients.add(c);
         return c;
     }
