@@ -96,7 +96,7 @@ public final class TestGateway implements AutoCloseable {
             Path dir = Files.createTempDirectory(parent, "gw");
             Files.writeString(dir.resolve("exports"), exports);
             ClusterSecret.ensure(dir.resolve("cluster.secret"), new SecureRandom());
-            String yaml = "dir: .\nbind: " + bind + "\nexports: exports\nnfs:\n  port: 0\n"
+            String yaml = "dir: .\nbind: " + bind + "\nexports: exports\nnfs:\n  port: 0\n" + nfsYaml
                     + "metrics:\n  port: 0\n  jmx: false\n"
                     + "portmap:\n  enabled: " + portmap + "\n  port: 111\n" + extraYaml;
             Path file = dir.resolve("gateway.yaml");
