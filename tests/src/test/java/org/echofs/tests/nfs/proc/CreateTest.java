@@ -183,6 +183,9 @@ class CreateTest {
         DirChecks.unchanged(env, dir, old, r.directory());
         expect(INVAL, await(c.create(dir, "a/b", Nfs3Client.GUARDED, Sattr.NONE)).status(), "a slash");
         expect(INVAL, await(c.create(dir, "", Nfs3Client.GUARDED, Sattr.NONE)).status(), "empty");
+        expect(OK, await(c.create(dir, "caf\u00e9", Nfs3Client.GUARDED, Sattr.NONE)).status(), "NFC");
+        expect(OK, await(c.create(dir, "cafe\u0301", Nfs3Client.GUARDED, Sattr.NONE)).status(),
+                "NFD is another name: names are bytes, not normalized");
         String odd = "sp ace \u00e9\u65e5 \t-*?";
         expect(OK, await(c.create(dir, odd, Nfs3Client.GUARDED, Sattr.NONE)).status());
         expect(OK, await(c.lookup(dir, odd)).status(), "any other UTF-8 is a name");

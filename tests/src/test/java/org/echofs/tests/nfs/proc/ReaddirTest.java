@@ -95,6 +95,12 @@ class ReaddirTest {
         assertEquals(List.of("sub", "link"), after.entries().stream().map(DirEntry::name).toList(),
                 "a cookie resumes after its entry");
         assertEquals(r.verifier(), after.verifier());
+        ReaddirResult afterDot = await(c.readdir(dir, e.get(0).cookie(), r.verifier(), 4096));
+        assertEquals(List.of("..", "file", "sub", "link"), afterDot.entries().stream().map(DirEntry::name).toList(),
+                "the cookie of '.'");
+        ReaddirResult afterDotDot = await(c.readdir(dir, e.get(1).cookie(), r.verifier(), 4096));
+        assertEquals(List.of("file", "sub", "link"), afterDotDot.entries().stream().map(DirEntry::name).toList(),
+                "the cookie of '..'");
         ReaddirResult end = await(c.readdir(dir, e.get(4).cookie(), r.verifier(), 4096));
         expect(OK, end.status());
         assertTrue(end.entries().isEmpty());
@@ -194,6 +200,11 @@ class ReaddirTest {
         expect(OK, one.status(), "exactly one entry fits");
         assertEquals(List.of("."), one.entries().stream().map(DirEntry::name).toList());
         assertFalse(one.eof());
+        long last = await(c.readdir(dir, 0, 0, 4096)).entries().get(1).cookie();
+        ReaddirResult empty = await(c.readdir(dir, last, 0, 108));
+        expect(OK, empty.status(), "an empty last page needs only the fixed part");
+        assertTrue(empty.entries().isEmpty());
+        assertTrue(empty.eof());
     }
 
     @Test

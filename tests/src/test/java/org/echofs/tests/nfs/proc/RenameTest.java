@@ -79,6 +79,33 @@ class RenameTest {
     }
 
     @Test
+    void overATargetWithAnotherName() throws IOException {
+        byte[] dir = env.scratch();
+        env.file(dir, "src", 0644);
+        byte[] dst = env.file(dir, "dst", new byte[] {2});
+        expect(OK, await(c.link(dst, dir, "keep")).status());
+        Fattr before = env.getattr(dst);
+        expect(OK, await(c.rename(dir, "src", dir, "dst")).status());
+        Fattr after = env.getattr(dst);
+        assertEquals(1, after.nlink(), "the replaced file lost one name and kept the other");
+        assertTrue(after.ctime() > before.ctime(), "a link count change moves ctime");
+        assertArrayEquals(new byte[] {2}, await(c.read(env.lookup(dir, "keep"), 0, 10)).data());
+    }
+
+    @Test
+    void directoryOverAnEmptyDirectoryElsewhere() throws IOException {
+        byte[] top = env.scratch();
+        byte[] a = env.mkdir(top, "a", 0755);
+        byte[] b = env.mkdir(top, "b", 0755);
+        env.mkdir(a, "m", 0755);
+        env.mkdir(b, "m", 0755);
+        int aLinks = env.getattr(a).nlink(), bLinks = env.getattr(b).nlink();
+        expect(OK, await(c.rename(a, "m", b, "m")).status());
+        assertEquals(aLinks - 1, env.getattr(a).nlink());
+        assertEquals(bLinks, env.getattr(b).nlink(), "one subdirectory replaced by another");
+    }
+
+    @Test
     void overAnEmptyDirectoryButNotAFullOne() throws IOException {
         byte[] dir = env.scratch();
         byte[] src = env.mkdir(dir, "src", 0755);
@@ -192,6 +219,10 @@ class RenameTest {
         env.file(sticky, "roots", 0666);
         expectOneOf(await(user.rename(sticky, "roots", open, "mine")).status(), "another's file out of a sticky dir",
                 PERM, ACCES);
+        env.file(sticky, "other", 0666);
+        expect(OK, await(user.create(sticky, "mine", Nfs3Client.GUARDED, Sattr.NONE)).status());
+        expectOneOf(await(user.rename(sticky, "mine", sticky, "roots")).status(),
+                "over another's file in a sticky dir", PERM, ACCES);
         expect(OK, await(user.rename(open, "g", open, "h")).status());
     }
 

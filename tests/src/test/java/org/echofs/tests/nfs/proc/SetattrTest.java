@@ -110,6 +110,30 @@ class SetattrTest {
     }
 
     @Test
+    void atimeAloneLeavesMtime() throws IOException {
+        byte[] fh = env.file(env.scratch(), "f", new byte[3]);
+        Fattr old = env.getattr(fh);
+        long atime = 1_000_000_000L * 1_400_000_000L;
+        WccResult r = await(c.setattr(fh, new Sattr(null, null, null, null, atime, null), null));
+        expect(OK, r.status());
+        assertEquals(atime, r.wcc().after().atime());
+        assertEquals(old.mtime(), r.wcc().after().mtime(), "DONT_CHANGE mtime");
+        assertTrue(r.wcc().after().ctime() > old.ctime(), "any attribute change moves ctime");
+    }
+
+    @Test
+    void ownerMayNameItselfAndLosesSetgidOutsideTheGroup() throws IOException {
+        byte[] fh = env.file(env.scratch(), "f", 0644);
+        env.chown(fh, 1000, 300);
+        Nfs3Client owner = env.as(1000, 100);
+        WccResult self = await(owner.setattr(fh, new Sattr(null, 1000, null, null, null, null), null));
+        expect(OK, self.status(), "chown to the current owner is no change of owner (POSIX)");
+        WccResult sgid = await(owner.setattr(fh, Sattr.mode(02755), null));
+        expect(OK, sgid.status());
+        assertEquals(0755, sgid.wcc().after().mode(), "POSIX chmod: setgid cleared for a caller outside the group");
+    }
+
+    @Test
     void emptyRequestChangesNothing() throws IOException {
         byte[] fh = env.file(env.scratch(), "f", 0644);
         Fattr old = env.getattr(fh);
