@@ -6,7 +6,9 @@ import org.echofs.core.fs.FileType;
  * One row of the {@code objects} table: the committed state of an object. Immutable; changes
  * make new rows. {@code parent} is the parent directory of a directory (0 for other types),
  * {@code nextCookie} the next entry cookie of a directory, {@code target} a symbolic link's
- * target and {@code verifier} the exclusive-create verifier of a regular file (0 when none).
+ * target and {@code verifier} the exclusive-create verifier of a regular file as
+ * {@code StorageEngine.storedVerifier} keeps it (never 0), or 0 for a file not made by an
+ * exclusive create.
  */
 record ObjRow(long id, int gen, FileType type, int mode, int nlink, int uid, int gid, long size, int rdevMajor,
               int rdevMinor, long atime, long mtime, long ctime, long parent, long nextCookie, String target,

@@ -115,6 +115,8 @@ public final class StorageEngine implements Volume {
     public static final long ROOT_ID = 1;
     /** The longest name, in bytes of UTF-8. */
     public static final int MAX_NAME_BYTES = 255;
+    /** The stored form of the exclusive-create verifier 0 (see {@link #storedVerifier}). */
+    static final long ZERO_VERIFIER = 0x7a65726f76657266L;
     /** The longest symbolic link target, in bytes of UTF-8. */
     public static final int MAX_TARGET_BYTES = 4096;
 
@@ -1131,7 +1133,7 @@ public final class StorageEngine implements Volume {
                 ObjRow o = live(existing);
                 if (how == CreateHow.GUARDED) throw new FsException(FsError.EXIST, "'" + name + "' exists");
                 if (how == CreateHow.EXCLUSIVE) {
-                    if (o.isFile() && o.verifier() == verifier && verifier != 0) {
+                    if (o.isFile() && o.verifier() == storedVerifier(verifier)) {
                         return whenDurable(lastLsn, new Created(attrs(o), new Wcc(da.wcc(), da)));
                     }
                     throw new FsException(FsError.EXIST, "'" + name + "' exists");
@@ -1146,8 +1148,18 @@ public final class StorageEngine implements Volume {
             }
             SetAttributes attrs = how == CreateHow.EXCLUSIVE || sa == null ? SetAttributes.NONE : sa;
             return makeObject(caller, d, da, name, FileType.REGULAR, attrs, null, 0, 0,
-                    how == CreateHow.EXCLUSIVE ? verifier : 0);
+                    how == CreateHow.EXCLUSIVE ? storedVerifier(verifier) : 0);
         });
+    }
+
+    /**
+     * How an exclusive create's verifier is kept with its file: as it is, except that 0 (which
+     * marks files made otherwise) is kept as {@link #ZERO_VERIFIER}, so that a retransmitted
+     * exclusive create with verifier 0 succeeds like any other. A client verifier equal to
+     * {@link #ZERO_VERIFIER} is indistinguishable from 0.
+     */
+    static long storedVerifier(long verifier) {
+        return verifier == 0 ? ZERO_VERIFIER : verifier;
     }
 
     @Override

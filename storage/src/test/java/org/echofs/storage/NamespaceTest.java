@@ -97,6 +97,15 @@ class NamespaceTest {
         assertErr(FsError.EXIST, v.e.create(ALICE, root, "x", CreateHow.EXCLUSIVE, SetAttributes.NONE, 0x9999));
     }
 
+    @Test void exclusiveCreateWithVerifierZeroIsIdempotentToo() throws Exception {
+        Created first = get(v.e.create(ALICE, root, "x", CreateHow.EXCLUSIVE, SetAttributes.NONE, 0));
+        Created retry = get(v.e.create(ALICE, root, "x", CreateHow.EXCLUSIVE, SetAttributes.NONE, 0));
+        assertEquals(first.object().fileId(), retry.object().fileId());
+        assertErr(FsError.EXIST, v.e.create(ALICE, root, "x", CreateHow.EXCLUSIVE, SetAttributes.NONE, 1));
+        v.file(root, "plain");
+        assertErr(FsError.EXIST, v.e.create(ALICE, root, "plain", CreateHow.EXCLUSIVE, SetAttributes.NONE, 0));
+    }
+
     @Test void newNamesAreChecked() throws Exception {
         assertErr(FsError.EXIST, v.e.create(ROOT, root, ".", CreateHow.UNCHECKED, SetAttributes.NONE, 0));
         assertErr(FsError.EXIST, v.e.mkdir(ROOT, root, "..", SetAttributes.NONE));
