@@ -108,6 +108,7 @@ class MountV3Test {
         assertEquals(MNT3ERR_INVAL, mntStatus(c, ""), "empty");
         assertEquals(MNT3ERR_INVAL, mntStatus(c, "/export/../other"), "'..' component");
         assertEquals(MNT3ERR_INVAL, mntStatus(c, "/export/./ro"), "'.' component");
+        assertEquals(MNT3ERR_INVAL, mntStatus(c, "/export/a\0b"), "NUL");
         assertEquals(MNT3ERR_NAMETOOLONG, mntStatus(c, "/export/" + "x".repeat(256)), "a component over 255");
         assertEquals(MNT3ERR_NAMETOOLONG, mntStatus(c, "/export" + "/x".repeat(509)), "a path over 1024 bytes");
         try (RpcReply r = await(c.rpc().call(Nfs3Client.MOUNT_PROGRAM, 3, 1, c.credential(),

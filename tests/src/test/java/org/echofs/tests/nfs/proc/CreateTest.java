@@ -158,6 +158,16 @@ class CreateTest {
     }
 
     @Test
+    void exclusiveCreateWithVerifierZero() throws IOException {
+        byte[] dir = env.scratch();
+        CreateResult first = await(c.createExclusive(dir, "z", 0));
+        expect(OK, first.status());
+        CreateResult again = await(c.createExclusive(dir, "z", 0));
+        expect(OK, again.status(), "0 is a verifier like any other: its retransmission succeeds too");
+        assertArrayEquals(first.handle(), again.handle());
+    }
+
+    @Test
     void dotAndDotDotExist() throws IOException {
         byte[] dir = env.scratch();
         expect(EXIST, await(c.create(dir, ".", Nfs3Client.GUARDED, Sattr.NONE)).status());

@@ -71,6 +71,18 @@ class FsstatTest {
     }
 
     @Test
+    void unstableDataIsCountedAndGivenBack() throws IOException {
+        byte[] dir = env.scratch();
+        FsStatResult s0 = await(c.fsstat(dir));
+        byte[] fh = env.file(dir, "f", 0644);
+        expect(OK, await(c.write(fh, 0, new byte[5000], Nfs3Client.UNSTABLE)).status());
+        FsStatResult s1 = await(c.fsstat(dir));
+        assertEquals(s0.freeBytes() - OBJECT_CHARGE - 8192, s1.freeBytes(), "uncommitted data takes space");
+        expect(OK, await(c.remove(dir, "f")).status());
+        assertEquals(s0.freeBytes(), await(c.fsstat(dir)).freeBytes(), "removed before COMMIT, all given back");
+    }
+
+    @Test
     void smallVolume(@Use(NfsEnv.Kind.SMALL_CAPACITY) NfsEnv small) throws IOException {
         FsStatResult s = await(small.client().fsstat(small.exportRoot()));
         expect(OK, s.status());

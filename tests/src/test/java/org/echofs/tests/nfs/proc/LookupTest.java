@@ -2,6 +2,8 @@ package org.echofs.tests.nfs.proc;
 
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
+import org.echofs.gateway.rpc.RpcReply;
+import org.echofs.gateway.xdr.XdrException;
 import org.echofs.tests.nfs.fixture.HandleChecks;
 import org.echofs.tests.nfs.fixture.NfsEnv;
 import org.echofs.tests.nfs.fixture.SharedGateways;
@@ -128,6 +130,12 @@ class LookupTest {
         expect(INVAL, await(c.lookup(dir, "")).status(), "empty name");
         expect(INVAL, await(c.lookup(dir, "a/b")).status(), "a path, not a name");
         expect(INVAL, await(c.lookup(dir, "a\0b")).status(), "NUL in a name");
+        try (RpcReply r = await(c.rpc().call(Nfs3Client.NFS_PROGRAM, 3, 3, c.credential(),
+                out -> out.writeOpaque(dir).writeOpaque(new byte[] {'a', (byte) 0xff, 'b'})))) {
+            expect(INVAL, r.results().readInt(), "a name that is not UTF-8");
+        } catch (XdrException e) {
+            fail(e);
+        }
     }
 
     @Test

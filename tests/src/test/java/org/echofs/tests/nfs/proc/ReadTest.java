@@ -45,6 +45,7 @@ class ReadTest {
         ReadResult head = await(c.read(fh, 0, 4000));
         expect(OK, head.status());
         assertEquals(4000, head.count());
+        assertEquals(head.count(), head.data().length, "count is the length of the data");
         assertFalse(head.eof());
         assertArrayEquals(Arrays.copyOf(data, 4000), head.data());
         assertEquals(attrs, head.attributes(), "post-op attributes (reads do not move atime)");

@@ -185,6 +185,7 @@ class ReaddirTest {
         expect(BAD_COOKIE, await(c.readdir(dir, cookie, otherVerifier, 4096)).status());
         expect(BAD_COOKIE, await(c.readdir(dir, 1L << 40, first.verifier(), 4096)).status(),
                 "a cookie this directory never gave out");
+        expect(OK, await(c.readdir(dir, 0, 0x1234, 4096)).status(), "cookie 0: any verifier starts over");
         ReaddirResult zero = await(c.readdir(dir, cookie, 0, 4096));
         expect(OK, zero.status(), "verifier 0 with a cookie: the client does not keep verifiers");
         assertEquals(first.entries().subList(4, first.entries().size()), zero.entries());

@@ -177,10 +177,12 @@ class SetattrTest {
                 "truncating needs write permission");
         expect(ACCES, await(other.setattr(fh, new Sattr(null, null, null, null, Sattr.SERVER_TIME,
                 Sattr.SERVER_TIME), null)).status(), "touching needs write permission");
+        expect(PERM, await(owner.setattr(fh, new Sattr(0600, 1001, null, null, null, null), null)).status(),
+                "an allowed mode with a refused owner");
         Fattr unchanged = env.getattr(fh);
         assertEquals(1000, unchanged.uid());
         assertEquals(100, unchanged.gid());
-        assertEquals(0644, unchanged.mode());
+        assertEquals(0644, unchanged.mode(), "a refused SETATTR sets nothing, not even the allowed part");
 
         WccResult chgrp = await(owner.setattr(fh, new Sattr(null, null, 200, null, null, null), null));
         expect(OK, chgrp.status(), "the owner may chgrp to a supplementary group");

@@ -2,6 +2,8 @@ package org.echofs.tests.nfs.proc;
 
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
+import org.echofs.gateway.rpc.RpcReply;
+import org.echofs.gateway.xdr.XdrException;
 import org.echofs.tests.nfs.fixture.Clock;
 import org.echofs.tests.nfs.fixture.DirChecks;
 import org.echofs.tests.nfs.fixture.HandleChecks;
@@ -64,7 +66,16 @@ class SymlinkTest {
         expect(NAMETOOLONG, await(c.symlink(dir, "over", Sattr.NONE, "t".repeat(4097))).status(), "4097 bytes");
         expect(INVAL, await(c.symlink(dir, "empty", Sattr.NONE, "")).status(), "empty target");
         expect(INVAL, await(c.symlink(dir, "nul", Sattr.NONE, "a\0b")).status(), "NUL in the target");
-        for (String n : new String[] {"over", "empty", "nul"}) {
+        try (RpcReply r = await(c.rpc().call(Nfs3Client.NFS_PROGRAM, 3, 10, c.credential(), out -> {
+            out.writeOpaque(dir).writeString("bad");
+            out.writeBoolean(false).writeBoolean(false).writeBoolean(false).writeBoolean(false).writeInt(0).writeInt(0);
+            out.writeOpaque(new byte[] {'t', (byte) 0xc3});
+        }))) {
+            expect(INVAL, r.results().readInt(), "a target that is not UTF-8");
+        } catch (XdrException e) {
+            fail(e);
+        }
+        for (String n : new String[] {"over", "empty", "nul", "bad"}) {
             expect(NOENT, await(c.lookup(dir, n)).status(), "nothing made for '" + n + "'");
         }
     }
