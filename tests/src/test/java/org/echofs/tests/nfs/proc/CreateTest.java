@@ -2,7 +2,7 @@ package org.echofs.tests.nfs.proc;
 
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
-import org.echofs.tests.nfs.fixture.Clock;
+import org.echofs.tests.nfs.fixture.WallClock;
 import org.echofs.tests.nfs.fixture.DirChecks;
 import org.echofs.tests.nfs.fixture.HandleChecks;
 import org.echofs.tests.nfs.fixture.NfsEnv;
@@ -39,9 +39,9 @@ class CreateTest {
     void guardedCreateAnswersHandleAttributesAndDirectoryWcc() throws IOException {
         byte[] dir = env.scratch();
         Fattr old = env.getattr(dir);
-        long t0 = Clock.now();
+        long t0 = WallClock.now();
         CreateResult r = await(env.as(1000, 100).create(dir, "new", Nfs3Client.GUARDED, Sattr.mode(0640)));
-        long t1 = Clock.now();
+        long t1 = WallClock.now();
         expect(OK, r.status());
         assertNotNull(r.handle());
         Fattr a = r.attributes();
@@ -165,6 +165,27 @@ class CreateTest {
         CreateResult again = await(c.createExclusive(dir, "z", 0));
         expect(OK, again.status(), "0 is a verifier like any other: its retransmission succeeds too");
         assertArrayEquals(first.handle(), again.handle());
+    }
+
+    @Test
+    void racingCreatesOfOneName() throws IOException {
+        byte[] dir = env.scratch();
+        java.util.List<java.util.concurrent.CompletableFuture<CreateResult>> guarded = new ArrayList<>();
+        for (int i = 0; i < 40; i++) guarded.add(c.create(dir, "g", Nfs3Client.GUARDED, Sattr.NONE));
+        int ok = 0;
+        for (var f : guarded) {
+            int s = await(f).status();
+            if (s == OK) ok++;
+            else expect(EXIST, s, "the losers");
+        }
+        assertEquals(1, ok, "exactly one of 40 pipelined GUARDED creates wins");
+        java.util.List<java.util.concurrent.CompletableFuture<CreateResult>> exclusive = new ArrayList<>();
+        for (int i = 0; i < 40; i++) exclusive.add(c.createExclusive(dir, "x", 1000 + i));
+        ok = 0;
+        for (var f : exclusive) if (await(f).status() == OK) ok++;
+        assertEquals(1, ok, "exactly one of 40 EXCLUSIVE creates with different verifiers wins");
+        ReaddirResult list = await(c.readdir(dir, 0, 0, 4096));
+        assertEquals(java.util.List.of(".", "..", "g", "x"), list.entries().stream().map(DirEntry::name).toList());
     }
 
     @Test

@@ -2,7 +2,7 @@ package org.echofs.tests.nfs.proc;
 
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
-import org.echofs.tests.nfs.fixture.Clock;
+import org.echofs.tests.nfs.fixture.WallClock;
 import org.echofs.tests.nfs.fixture.HandleChecks;
 import org.echofs.tests.nfs.fixture.NfsEnv;
 import org.echofs.tests.nfs.fixture.SharedGateways;
@@ -30,13 +30,13 @@ class GetattrTest {
     @Test
     void regularFileHasEveryField() throws IOException {
         byte[] dir = env.scratch();
-        long before = Clock.now();
+        long before = WallClock.now();
         Nfs3Client user = env.as(1000, 100);
         CreateResult cr = await(user.create(dir, "f", Nfs3Client.GUARDED, Sattr.mode(0640)));
         expect(OK, cr.status());
         byte[] data = new byte[5000];
         expect(OK, await(user.write(cr.handle(), 0, data, Nfs3Client.FILE_SYNC)).status());
-        long after = Clock.now();
+        long after = WallClock.now();
 
         AttrResult r = await(c.getattr(cr.handle()));
         expect(OK, r.status());

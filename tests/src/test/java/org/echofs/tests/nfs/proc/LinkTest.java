@@ -2,7 +2,7 @@ package org.echofs.tests.nfs.proc;
 
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
-import org.echofs.tests.nfs.fixture.Clock;
+import org.echofs.tests.nfs.fixture.WallClock;
 import org.echofs.tests.nfs.fixture.DirChecks;
 import org.echofs.tests.nfs.fixture.HandleChecks;
 import org.echofs.tests.nfs.fixture.NfsEnv;
@@ -40,7 +40,7 @@ class LinkTest {
         byte[] fh = env.file(dir, "a", new byte[] {9});
         Fattr fileBefore = env.getattr(fh);
         Fattr old = env.getattr(other);
-        long t0 = Clock.now();
+        long t0 = WallClock.now();
         LinkResult r = await(c.link(fh, other, "b"));
         expect(OK, r.status());
         assertNotNull(r.file());

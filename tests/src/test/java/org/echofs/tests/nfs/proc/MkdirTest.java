@@ -2,7 +2,7 @@ package org.echofs.tests.nfs.proc;
 
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
-import org.echofs.tests.nfs.fixture.Clock;
+import org.echofs.tests.nfs.fixture.WallClock;
 import org.echofs.tests.nfs.fixture.DirChecks;
 import org.echofs.tests.nfs.fixture.HandleChecks;
 import org.echofs.tests.nfs.fixture.NfsEnv;
@@ -38,7 +38,7 @@ class MkdirTest {
     void makesADirectoryAndLinksTheParent() throws IOException {
         byte[] dir = env.scratch();
         Fattr old = env.getattr(dir);
-        long t0 = Clock.now();
+        long t0 = WallClock.now();
         CreateResult r = await(env.as(1000, 100).mkdir(dir, "sub", Sattr.mode(0750)));
         expect(OK, r.status());
         Fattr a = r.attributes();

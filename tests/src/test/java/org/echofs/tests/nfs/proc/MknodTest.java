@@ -3,7 +3,7 @@ package org.echofs.tests.nfs.proc;
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
 import org.echofs.gateway.client.RpcFailure;
-import org.echofs.tests.nfs.fixture.Clock;
+import org.echofs.tests.nfs.fixture.WallClock;
 import org.echofs.tests.nfs.fixture.DirChecks;
 import org.echofs.tests.nfs.fixture.HandleChecks;
 import org.echofs.tests.nfs.fixture.NfsEnv;
@@ -40,7 +40,7 @@ class MknodTest {
     void fifoAndSocket() throws IOException {
         byte[] dir = env.scratch();
         Fattr old = env.getattr(dir);
-        long t0 = Clock.now();
+        long t0 = WallClock.now();
         CreateResult fifo = await(env.as(1000, 100).mknod(dir, "p", Nfs3Client.NF3FIFO, Sattr.mode(0620), 0, 0));
         expect(OK, fifo.status());
         assertEquals(Nfs3Client.NF3FIFO, fifo.attributes().type());

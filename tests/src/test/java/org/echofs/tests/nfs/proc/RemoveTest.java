@@ -2,7 +2,7 @@ package org.echofs.tests.nfs.proc;
 
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
-import org.echofs.tests.nfs.fixture.Clock;
+import org.echofs.tests.nfs.fixture.WallClock;
 import org.echofs.tests.nfs.fixture.DirChecks;
 import org.echofs.tests.nfs.fixture.HandleChecks;
 import org.echofs.tests.nfs.fixture.NfsEnv;
@@ -37,7 +37,7 @@ class RemoveTest {
         byte[] dir = env.scratch();
         byte[] fh = env.file(dir, "f", new byte[5000]);
         Fattr old = env.getattr(dir);
-        long t0 = Clock.now();
+        long t0 = WallClock.now();
         WccResult r = await(c.remove(dir, "f"));
         expect(OK, r.status());
         DirChecks.changed(env, dir, old, r.wcc(), t0);

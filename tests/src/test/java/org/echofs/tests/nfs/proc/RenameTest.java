@@ -2,7 +2,7 @@ package org.echofs.tests.nfs.proc;
 
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
-import org.echofs.tests.nfs.fixture.Clock;
+import org.echofs.tests.nfs.fixture.WallClock;
 import org.echofs.tests.nfs.fixture.DirChecks;
 import org.echofs.tests.nfs.fixture.HandleChecks;
 import org.echofs.tests.nfs.fixture.NfsEnv;
@@ -38,7 +38,7 @@ class RenameTest {
         byte[] dir = env.scratch();
         byte[] fh = env.file(dir, "old", new byte[] {4, 2});
         Fattr before = env.getattr(dir);
-        long t0 = Clock.now();
+        long t0 = WallClock.now();
         RenameResult r = await(c.rename(dir, "old", dir, "new"));
         expect(OK, r.status());
         DirChecks.changed(env, dir, before, r.from(), t0);
@@ -56,7 +56,7 @@ class RenameTest {
         byte[] moved = env.mkdir(a, "m", 0755);
         Fattr oldA = env.getattr(a);
         Fattr oldB = env.getattr(b);
-        long t0 = Clock.now();
+        long t0 = WallClock.now();
         RenameResult r = await(c.rename(a, "m", b, "m2"));
         expect(OK, r.status());
         DirChecks.changed(env, a, oldA, r.from(), t0);

@@ -2,7 +2,7 @@ package org.echofs.tests.nfs.proc;
 
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
-import org.echofs.tests.nfs.fixture.Clock;
+import org.echofs.tests.nfs.fixture.WallClock;
 import org.echofs.tests.nfs.fixture.HandleChecks;
 import org.echofs.tests.nfs.fixture.NfsEnv;
 import org.echofs.tests.nfs.fixture.SharedGateways;
@@ -42,7 +42,7 @@ class SetattrTest {
     void chmodAnswersFullWcc() throws IOException {
         byte[] fh = env.file(env.scratch(), "f", new byte[100]);
         Fattr old = env.getattr(fh);
-        long t0 = Clock.now();
+        long t0 = WallClock.now();
         WccResult r = await(c.setattr(fh, Sattr.mode(0600), null));
         expect(OK, r.status());
         assertWccBefore(old, r.wcc());
@@ -92,6 +92,24 @@ class SetattrTest {
     }
 
     @Test
+    void truncateDropsUncommittedDataToo() throws IOException {
+        byte[] fh = env.file(env.scratch(), "f", 0644);
+        byte[] sevens = new byte[10_000];
+        Arrays.fill(sevens, (byte) 7);
+        expect(OK, await(c.write(fh, 0, sevens, Nfs3Client.UNSTABLE)).status());
+        expect(OK, await(c.setattr(fh, Sattr.size(3), null)).status());
+        expect(OK, await(c.setattr(fh, Sattr.size(8), null)).status());
+        assertArrayEquals(new byte[] {7, 7, 7, 0, 0, 0, 0, 0}, await(c.read(fh, 0, 100)).data(),
+                "old bytes never come back past a cut");
+        expect(OK, await(c.write(fh, 9000, new byte[] {1}, Nfs3Client.UNSTABLE)).status());
+        expect(OK, await(c.commit(fh, 0, 0)).status());
+        byte[] all = await(c.read(fh, 0, 20_000)).data();
+        assertEquals(9001, all.length);
+        for (int i = 3; i < 9000; i++) assertEquals(0, all[i], "byte " + i + " of the gap");
+        assertEquals(1, all[9000]);
+    }
+
+    @Test
     void clientAndServerTimes() throws IOException {
         byte[] fh = env.file(env.scratch(), "f", 0644);
         long atime = 1_000_000_000L * 1_600_000_000L + 123_456_789L;
@@ -100,10 +118,10 @@ class SetattrTest {
         expect(OK, set.status());
         assertEquals(atime, set.wcc().after().atime(), "SET_TO_CLIENT_TIME atime, to the nanosecond");
         assertEquals(mtime, set.wcc().after().mtime(), "SET_TO_CLIENT_TIME mtime, to the nanosecond");
-        long t0 = Clock.now();
+        long t0 = WallClock.now();
         WccResult now = await(c.setattr(fh, new Sattr(null, null, null, null, Sattr.SERVER_TIME, Sattr.SERVER_TIME),
                 null));
-        long t1 = Clock.now();
+        long t1 = WallClock.now();
         expect(OK, now.status());
         assertTrue(now.wcc().after().mtime() >= t0 && now.wcc().after().mtime() <= t1, "SET_TO_SERVER_TIME mtime");
         assertTrue(now.wcc().after().atime() >= t0 && now.wcc().after().atime() <= t1, "SET_TO_SERVER_TIME atime");

@@ -4,7 +4,7 @@ import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
 import org.echofs.gateway.rpc.RpcReply;
 import org.echofs.gateway.xdr.XdrException;
-import org.echofs.tests.nfs.fixture.Clock;
+import org.echofs.tests.nfs.fixture.WallClock;
 import org.echofs.tests.nfs.fixture.DirChecks;
 import org.echofs.tests.nfs.fixture.HandleChecks;
 import org.echofs.tests.nfs.fixture.NfsEnv;
@@ -41,7 +41,7 @@ class SymlinkTest {
     void makesALinkWhoseTargetComesBack() throws IOException {
         byte[] dir = env.scratch();
         Fattr old = env.getattr(dir);
-        long t0 = Clock.now();
+        long t0 = WallClock.now();
         CreateResult r = await(env.as(1000, 100).symlink(dir, "l", Sattr.NONE, "../a/b c"));
         expect(OK, r.status());
         Fattr a = r.attributes();

@@ -2,7 +2,7 @@ package org.echofs.tests.nfs.proc;
 
 import org.echofs.gateway.client.Nfs3Client;
 import org.echofs.gateway.client.Nfs3Types.*;
-import org.echofs.tests.nfs.fixture.Clock;
+import org.echofs.tests.nfs.fixture.WallClock;
 import org.echofs.tests.nfs.fixture.HandleChecks;
 import org.echofs.tests.nfs.fixture.NfsEnv;
 import org.echofs.tests.nfs.fixture.SharedGateways;
@@ -44,10 +44,10 @@ class WriteTest {
     void unstableWriteAnswersCountCommittedVerifierAndWcc() throws IOException {
         byte[] fh = env.file(env.scratch(), "f", random(100, 1));
         Fattr old = env.getattr(fh);
-        long t0 = Clock.now();
+        long t0 = WallClock.now();
         byte[] data = random(5000, 2);
         WriteResult w = await(c.write(fh, 50, data, Nfs3Client.UNSTABLE));
-        long t1 = Clock.now();
+        long t1 = WallClock.now();
         expect(OK, w.status());
         assertEquals(5000, w.count());
         assertEquals(Nfs3Client.UNSTABLE, w.committed(), "nothing promised beyond what was asked");
@@ -80,6 +80,21 @@ class WriteTest {
         CommitResult commit = await(c.commit(fh, 0, 0));
         expect(OK, commit.status());
         assertEquals(u.verifier(), commit.verifier(), "COMMIT answers the WRITE verifier");
+    }
+
+    @Test
+    void pipelinedWritesToOneFile() throws IOException {
+        byte[] fh = env.file(env.scratch(), "f", 0644);
+        byte[] data = random(64 * 1000, 11);
+        java.util.List<java.util.concurrent.CompletableFuture<WriteResult>> writes = new java.util.ArrayList<>();
+        for (int i = 63; i >= 0; i--) {
+            writes.add(c.write(fh, i * 1000L, data, i * 1000, 1000, i % 2 == 0 ? Nfs3Client.UNSTABLE
+                    : Nfs3Client.FILE_SYNC));
+        }
+        for (var w : writes) expect(OK, await(w).status());
+        expect(OK, await(c.commit(fh, 0, 0)).status());
+        assertArrayEquals(data, await(c.read(fh, 0, 100_000)).data(), "64 writes in flight at once, in any order");
+        assertEquals(data.length, env.getattr(fh).size());
     }
 
     @Test
