@@ -109,12 +109,14 @@ class ReaddirTest {
 
     @Test
     void dotDotOfAnExportRootIsTheRoot() throws IOException {
-        byte[] root = env.root(NfsEnv.OTHER);
-        ReaddirResult r = await(c.readdir(root, 0, 0, 1024));
-        expect(OK, r.status());
-        long rootId = env.getattr(root).fileId();
-        assertEquals("..", r.entries().get(1).name());
-        assertEquals(rootId, r.entries().get(1).fileId(), "clients never see above an export");
+        for (int id : new int[] {NfsEnv.OTHER, NfsEnv.RO}) {
+            byte[] root = env.root(id);
+            ReaddirResult r = await(c.readdir(root, 0, 0, 1024));
+            expect(OK, r.status());
+            long rootId = env.getattr(root).fileId();
+            assertEquals("..", r.entries().get(1).name());
+            assertEquals(rootId, r.entries().get(1).fileId(), "clients never see above export " + id);
+        }
     }
 
     @Test
