@@ -49,7 +49,7 @@ import java.util.stream.Stream;
  * No process is left behind: {@link #close()} stops it (SIGTERM, then SIGKILL after a grace period),
  * and a JVM shutdown hook kills it should the test JVM exit first. {@link #close()} deletes the data
  * directory unless {@link #keepFiles()} was called (see {@link GatewayWatcher}, which does that and
- * prints the log tail when a test fails).
+ * prints the log tail when a test fails) or the system property {@value #KEEP_PROPERTY} is true.
  *
  * <p>Threads: the methods are synchronized; any thread may call them. Failures: {@link #start} and
  * {@link #restart} throw {@link IOException} when the process exits before serving or does not answer
@@ -61,6 +61,8 @@ public final class GatewayProcess implements AutoCloseable {
     public static final String JAR_PROPERTY = "echofs.jar";
     /** System property: directory under which data directories are created. */
     public static final String WORK_PROPERTY = "echofs.test.workdir";
+    /** System property: true keeps every data directory (logs, volume) after close, passed or not. */
+    public static final String KEEP_PROPERTY = "echofs.test.keep";
     /** The export of the default exports file. */
     public static final String EXPORT = "/export";
     /** The default exports file: one read-write export for 127.0.0.1, no root squash, any port. */
@@ -491,7 +493,7 @@ public final class GatewayProcess implements AutoCloseable {
         } catch (IllegalStateException e) {
             // The JVM is shutting down: the hook runs anyway.
         }
-        if (keep || !ownsDir) {
+        if (keep || !ownsDir || Boolean.getBoolean(KEEP_PROPERTY)) {
             System.err.println("gateway data directory kept: " + dir);
             return;
         }
