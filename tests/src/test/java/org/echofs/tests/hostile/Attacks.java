@@ -29,6 +29,8 @@ final class Attacks {
     static final int GETATTR = 1, LOOKUP = 3, READ = 6, WRITE = 7;
     static final int MNT = 1;
     static final int BADHANDLE = 10001;
+    /** The server's documented answer when its workers are saturated: the client retries later. */
+    static final int JUKEBOX = 10008;
     /** The gateway's default rpc.max-record-size (1088 KiB). */
     static final int MAX_RECORD = 1088 * 1024;
     static final int READ_TIMEOUT_MILLIS = 15_000;
@@ -181,8 +183,9 @@ final class Attacks {
         return r -> r.status() == s;
     }
 
+    /** SUCCESS with this nfsstat3, or with NFS3ERR_JUKEBOX (overload, a legitimate answer to any call). */
     private static Predicate<Reply> nfsStatus(int stat) {
-        return r -> r.status() == Status.SUCCESS && r.firstWord() == stat;
+        return r -> r.status() == Status.SUCCESS && (r.firstWord() == stat || r.firstWord() == JUKEBOX);
     }
 
     private int nextXid() {
@@ -562,7 +565,7 @@ final class Attacks {
             }
             Integer choice = procs.get(r.xid());
             boolean good = choice != null && seen.add(r.xid()) && r.status() == Status.SUCCESS
-                    && (choice == 0 || r.firstWord() == 0);
+                    && (choice == 0 || r.firstWord() == 0 || r.firstWord() == JUKEBOX);
             if (good) {
                 tally.count(Kind.PIPELINE.name(), "answered");
             } else {
@@ -614,10 +617,11 @@ final class Attacks {
                             + " 1 MiB READs unanswered (read late)");
                     return;
                 }
-                boolean good = r.xid() - first >= 0 && r.xid() - first < n && seen.add(r.xid())
-                        && r.status() == Status.SUCCESS && r.firstWord() == 0
-                        && r.results().length >= target.bulkSize();
-                if (good) {
+                boolean ours = r.xid() - first >= 0 && r.xid() - first < n && seen.add(r.xid())
+                        && r.status() == Status.SUCCESS;
+                if (ours && r.firstWord() == JUKEBOX) {
+                    tally.count(Kind.SLOW_READER.name(), "late-read:" + label(r));
+                } else if (ours && r.firstWord() == 0 && r.results().length >= target.bulkSize()) {
                     tally.count(Kind.SLOW_READER.name(), "late-read:SUCCESS/stat=0");
                 } else {
                     tally.violation(Kind.SLOW_READER.name(), label(r), "late-read 1 MiB READ answered " + r);

@@ -337,8 +337,9 @@ class HostileInputIT {
                     tally.violation("TRICKLE", "closed-by-server", "closed during a trickled call");
                     return;
                 }
-                if (r.xid() == id && r.status() == Status.SUCCESS && r.firstWord() == 0) {
-                    tally.count("TRICKLE", "SUCCESS/stat=0");
+                if (r.xid() == id && r.status() == Status.SUCCESS
+                        && (r.firstWord() == 0 || r.firstWord() == Attacks.JUKEBOX)) {
+                    tally.count("TRICKLE", Attacks.label(r));
                 } else {
                     tally.violation("TRICKLE", Attacks.label(r), "trickled " + (getattr ? "GETATTR" : "NULL")
                             + " answered " + r);

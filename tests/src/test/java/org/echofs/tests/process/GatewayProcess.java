@@ -63,6 +63,11 @@ public final class GatewayProcess implements AutoCloseable {
     public static final String WORK_PROPERTY = "echofs.test.workdir";
     /** System property: true keeps every data directory (logs, volume) after close, passed or not. */
     public static final String KEEP_PROPERTY = "echofs.test.keep";
+    /**
+     * System property: extra JVM options (space-separated) for every gateway started, for diagnosis,
+     * e.g. {@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug}.
+     */
+    public static final String JVM_OPTIONS_PROPERTY = "echofs.test.gateway.jvm";
     /** The export of the default exports file. */
     public static final String EXPORT = "/export";
     /** The default exports file: one read-write export for 127.0.0.1, no root squash, any port. */
@@ -258,6 +263,9 @@ public final class GatewayProcess implements AutoCloseable {
         cmd.add("-Xmx" + options.heap);
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.addAll(options.jvmOptions);
+        for (String o : System.getProperty(JVM_OPTIONS_PROPERTY, "").trim().split("\\s+")) {
+            if (!o.isEmpty()) cmd.add(o);
+        }
         cmd.addAll(List.of("-jar", jar.toString(), "gateway", "--config", dir.resolve("gateway.yaml").toString()));
         return cmd;
     }

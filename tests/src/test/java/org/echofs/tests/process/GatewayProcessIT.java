@@ -7,6 +7,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
@@ -85,10 +88,19 @@ class GatewayProcessIT {
 
     @Test
     @Timeout(60)
-    void startFailureCarriesTheGatewaysOwnError() {
-        IOException e = assertThrows(IOException.class, () -> GatewayProcess.start(new GatewayProcess.Options()
-                .name("bad-exports").exports("/export rw 127.0.0.1(rw)\n")));
-        assertTrue(e.getMessage().contains("exited with status 2"), e.getMessage());
-        assertTrue(e.getMessage().contains("exports:1"), e.getMessage());
+    void startFailureCarriesTheGatewaysOwnError() throws IOException {
+        Path base = Path.of(System.getProperty(GatewayProcess.WORK_PROPERTY, System.getProperty("java.io.tmpdir")));
+        Files.createDirectories(base);
+        Path dir = Files.createTempDirectory(base.toAbsolutePath(), "bad-exports-");
+        try {
+            IOException e = assertThrows(IOException.class, () -> GatewayProcess.start(new GatewayProcess.Options()
+                    .dataDir(dir).exports("/export rw 127.0.0.1(rw)\n")));
+            assertTrue(e.getMessage().contains("exited with status 2"), e.getMessage());
+            assertTrue(e.getMessage().contains(dir.resolve("exports") + ":1: "), e.getMessage());
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 }
