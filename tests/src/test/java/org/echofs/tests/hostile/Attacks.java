@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
@@ -66,7 +69,7 @@ final class Attacks {
         this.target = target;
         this.tally = tally;
         this.rnd = new Random(seed);
-        this.kinds = java.util.EnumSet.copyOf(kinds);
+        this.kinds = EnumSet.copyOf(kinds);
         this.xid = rnd.nextInt();
         int w = 0;
         for (Kind k : this.kinds) w += k.weight;
@@ -260,7 +263,7 @@ final class Attacks {
         byte[] framed = Wire.frame(Wire.call(nextXid(), NFS, 3, GETATTR, getattrArgs(target.rootHandle())));
         int keep = rnd.nextInt(framed.length - 1) + 1; // at least one byte of the mark, never the whole record
         try (RawConnection c = fresh()) {
-            c.send(java.util.Arrays.copyOf(framed, keep));
+            c.send(Arrays.copyOf(framed, keep));
             if (rnd.nextInt(3) == 0) {
                 c.shutdownOutput();
                 if (c.awaitClosedByServer()) {
@@ -325,14 +328,14 @@ final class Attacks {
             }
             int len = Math.min(rec.length - pos, 1 + rnd.nextInt(Math.max(1, rec.length / 2)));
             boolean last = pos + len == rec.length;
-            stream.raw(Wire.mark(len, last)).raw(java.util.Arrays.copyOfRange(rec, pos, pos + len));
+            stream.raw(Wire.mark(len, last)).raw(Arrays.copyOfRange(rec, pos, pos + len));
             pos += len;
         }
         byte[] all = stream.bytes();
         RawConnection c = conn();
         for (int i = 0; i < all.length; ) {
             int n = Math.min(all.length - i, 1 + rnd.nextInt(24));
-            c.send(java.util.Arrays.copyOfRange(all, i, i + n));
+            c.send(Arrays.copyOfRange(all, i, i + n));
             i += n;
         }
         expect(Kind.FRAGMENTED, id, getattr ? nfsStatus(0) : is(Status.SUCCESS),
@@ -363,7 +366,7 @@ final class Attacks {
             }
             case 2 -> {
                 byte[] name = new byte[256 + rnd.nextInt(45)];
-                java.util.Arrays.fill(name, (byte) 'm');
+                Arrays.fill(name, (byte) 'm');
                 cred = Wire.auth(Wire.AUTH_SYS, Wire.sysBody(1, name, 0, 0, new int[0]));
                 what = name.length + "-byte machine name";
             }
@@ -373,13 +376,13 @@ final class Attacks {
             }
             case 4 -> {
                 byte[] body = Wire.sysBody(1, host, 0, 0, new int[]{1, 2});
-                byte[] longer = java.util.Arrays.copyOf(body, body.length + 4);
+                byte[] longer = Arrays.copyOf(body, body.length + 4);
                 cred = Wire.auth(Wire.AUTH_SYS, longer);
                 what = "AUTH_SYS body longer than its fields";
             }
             case 5 -> {
                 byte[] body = Wire.sysBody(1, host, 0, 0, new int[]{1, 2, 3, 4, 5});
-                cred = Wire.auth(Wire.AUTH_SYS, java.util.Arrays.copyOf(body, body.length - 12));
+                cred = Wire.auth(Wire.AUTH_SYS, Arrays.copyOf(body, body.length - 12));
                 what = "AUTH_SYS gid list cut short";
             }
             case 6 -> {
@@ -462,7 +465,7 @@ final class Attacks {
                 int proc = HANDLE_PROCS[rnd.nextInt(HANDLE_PROCS.length)];
                 byte[] args = argsFor(proc, target.rootHandle());
                 int cut = 4 + rnd.nextInt(args.length - 3);
-                rec = Wire.call(id, NFS, 3, proc, java.util.Arrays.copyOf(args, args.length - cut));
+                rec = Wire.call(id, NFS, 3, proc, Arrays.copyOf(args, args.length - cut));
                 ok = is(Status.GARBAGE_ARGS);
                 what = "GARBAGE_ARGS for NFS procedure " + proc + " with " + cut + " bytes of its arguments missing";
             }
@@ -522,7 +525,7 @@ final class Attacks {
         int id = nextXid();
         byte[] a = Wire.frame(junk);
         byte[] b = Wire.frame(Wire.call(id, NFS, 3, 0, new byte[0]));
-        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, both, a.length, b.length);
         conn().send(both);
         expect(Kind.IGNORED_RECORD, id, is(Status.SUCCESS), "no answer to the ignored record, SUCCESS to the NULL after it");
@@ -532,7 +535,7 @@ final class Attacks {
     private void pipeline() throws IOException {
         int n = 20 + rnd.nextInt(280);
         Xdr all = new Xdr();
-        Map<Integer, Integer> procs = new java.util.HashMap<>();
+        Map<Integer, Integer> procs = new HashMap<>();
         for (int i = 0; i < n; i++) {
             int id = nextXid();
             int choice = rnd.nextInt(3);

@@ -3,6 +3,7 @@ package org.echofs.tests.hostile;
 import org.echofs.gateway.rpc.RpcClient;
 import org.echofs.gateway.rpc.RpcReply;
 import org.echofs.gateway.xdr.XdrDecoder;
+import org.echofs.gateway.xdr.XdrEncoder;
 import org.echofs.gateway.xdr.XdrException;
 import org.echofs.gateway.xdr.XdrWritable;
 import org.echofs.tests.process.RawNfs;
@@ -116,7 +117,7 @@ final class GoodClient {
     static void write(RpcClient c, byte[] fh, long offset, byte[] data) throws IOException {
         XdrWritable args = new XdrWritable() {
             @Override
-            public void write(org.echofs.gateway.xdr.XdrEncoder enc) {
+            public void write(XdrEncoder enc) {
                 enc.writeOpaque(fh).writeLong(offset).writeInt(data.length).writeInt(2).writeOpaque(data);
             }
 
