@@ -61,14 +61,24 @@ import org.slf4j.LoggerFactory;
  * The storage engine: one volume on local disk, implementing {@link Volume}.
  *
  * <h2>How it keeps state</h2>
- * Metadata lives in H2 ({@code DIR/meta}); every metadata change is an {@link UpdateRecord}
- * carrying its outcome, applied to H2 and appended to the write-ahead log ({@code DIR/log})
- * under one update lock, with a log sequence number (LSN). An update's future completes when
- * the log writer has synced its record (group commit: concurrent updates share syncs). H2 is
- * not synced per commit; start-up replays the log records above H2's applied LSN. File data
- * lives only in per-object data files ({@code DIR/data}); a size record is logged only after the
- * data up to that size is synced, and start-up cuts data files back to the size in the
- * metadata and deletes data files of objects that no longer exist.
+ * Metadata lives in an H2 MVStore ({@code DIR/meta}); every metadata change is an
+ * {@link UpdateRecord} carrying its outcome, applied to the store and appended to the
+ * write-ahead log ({@code DIR/log}) under one update lock, with a log sequence number (LSN). An
+ * update's future completes when the log writer has synced its record (group commit:
+ * concurrent updates share syncs). The metadata file is written only by checkpoints, which run
+ * while no record is being applied, so it always holds the state after some LSN; start-up
+ * replays the log records above it. File data lives only in per-object data files
+ * ({@code DIR/data}); a size record is logged only after the data up to that size is synced,
+ * bytes are cut from a data file (truncate, remove) only after the record that frees them is
+ * durable, and start-up after a crash cuts data files back to the size in the metadata and
+ * deletes data files of objects that no longer exist.
+ *
+ * <h2>Checkpoints</h2>
+ * Periodically ({@link StorageConfig#checkpointInterval()}), when the metadata changes not yet in
+ * its file exceed {@link StorageConfig#metaCheckpointBytes()}, when the log has more than two
+ * segments, and at {@link #close()}: unstable writes are made durable, the metadata store writes
+ * its changes (updates wait meanwhile; reads do not) and syncs them, and log segments wholly
+ * below the checkpoint's LSN are deleted.
  *
  * <h2>Semantics worth knowing</h2>
  * <ul>
@@ -147,6 +157,8 @@ public final class StorageEngine implements Volume {
     private final ScheduledExecutorService scheduler;
     private final Map<Long, FileSync> fileSyncs = new HashMap<>(); // guarded by itself
     private final Object checkpointLock = new Object();
+    private final java.util.concurrent.atomic.AtomicBoolean checkpointRequested =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** Data file deletes and cuts waiting for their records to be durable; close waits for them. */
     private final java.util.Set<CompletableFuture<?>> pendingCleanups = ConcurrentHashMap.newKeySet();
     /** Set when a data file could not be deleted or cut; the volume is then not marked clean at close. */
@@ -159,6 +171,7 @@ public final class StorageEngine implements Volume {
     private final Counter nospc;
     private final Counter refused;
     private final Timer checkpoints;
+    private final Timer checkpointPause;
     private final Timer tGetattr, tLookup, tReadlink, tRead, tReaddir, tWrite, tCommit, tSetattr, tCreate, tMkdir,
             tSymlink, tMknod, tRemove, tRmdir, tRename, tLink, tFsstat;
 
@@ -176,14 +189,14 @@ public final class StorageEngine implements Volume {
         MetaStore meta = null;
         try {
             boolean fresh = vd.fresh();
-            meta = MetaStore.open(vd.meta, fresh, config.cacheEntries(), config.metaWriteDelay().toMillis());
+            meta = MetaStore.open(vd.meta, fresh, config.metaCacheMiB());
             if (fresh) {
                 long now = clock.wallNanos();
                 meta.format(new ObjRow(ROOT_ID, 1, FileType.DIRECTORY, config.rootMode(), 2, config.rootUid(),
                         config.rootGid(), DIR_SIZE, 0, 0, now, now, now, ROOT_ID, 3, null, 0), ROOT_ID + 1, ROOT_ID + 1);
                 meta.setCounter(MetaStore.STARTS, 0);
                 meta.setCounter(MetaStore.CLEAN, 1);
-                meta.checkpointSync();
+                meta.checkpoint();
                 vd.commitFormat(now, config.capacityBytes(), config.maxObjects());
                 LOG.info("created a new volume in {}", vd.root);
             } else {
@@ -219,6 +232,7 @@ public final class StorageEngine implements Volume {
         this.nospc = metrics.counter("storage.nospc");
         this.refused = metrics.counter("storage.refused");
         this.checkpoints = metrics.timer("storage.checkpoints");
+        this.checkpointPause = metrics.timer("storage.checkpoint.pause");
         this.tGetattr = metrics.timer("storage.op.getattr");
         this.tLookup = metrics.timer("storage.op.lookup");
         this.tReadlink = metrics.timer("storage.op.readlink");
@@ -256,7 +270,7 @@ public final class StorageEngine implements Volume {
             long starts = meta.counter(MetaStore.STARTS, 0) + 1;
             meta.setCounter(MetaStore.STARTS, starts);
             meta.setCounter(MetaStore.CLEAN, 0);
-            meta.checkpointSync();
+            meta.checkpoint();
             this.generation = (int) Math.min(Integer.MAX_VALUE, starts);
             this.lastLsn = Math.max(meta.appliedLsn(), recovered.lastLsn());
             this.nextId = Math.max(meta.idLimit(), meta.nextObjectId());
@@ -483,7 +497,7 @@ public final class StorageEngine implements Volume {
     }
 
     /**
-     * Logs one record: checks log space, applies it to H2, appends it. Caller holds the update
+     * Logs one record: checks log space, applies it to the metadata, appends it. Caller holds the update
      * lock. Returns the record's LSN.
      */
     private long commitRecord(UpdateRecord r) throws FsException {
@@ -505,6 +519,7 @@ public final class StorageEngine implements Volume {
         lastLsn = lsn;
         log.append(lsn, payload);
         updatesByKind.computeIfAbsent(r.kind(), k -> metrics.meter("storage.updates." + k)).mark();
+        if (meta.unsavedBytes() > config.metaCheckpointBytes()) requestCheckpoint();
         return new Committed(lsn, applied);
     }
 
@@ -1414,18 +1429,29 @@ public final class StorageEngine implements Volume {
     // ------------------------------------------------------------------ checkpoints and shutdown
 
     private void onLogRoll() {
-        if (log != null && log.segmentCount() > 2) {
-            try {
-                scheduler.execute(this::checkpointQuietly);
-            } catch (RejectedExecutionException ignored) {
-                // closing; close checkpoints
-            }
+        if (log != null && log.segmentCount() > 2) requestCheckpoint();
+    }
+
+    /** Starts a checkpoint on the checkpoint thread unless one is already requested. */
+    private void requestCheckpoint() {
+        if (!checkpointRequested.compareAndSet(false, true)) return;
+        try {
+            scheduler.execute(() -> {
+                checkpointRequested.set(false);
+                checkpointQuietly(false);
+            });
+        } catch (RejectedExecutionException ignored) {
+            checkpointRequested.set(false); // closing; close checkpoints
         }
     }
 
     private void checkpointQuietly() {
+        checkpointQuietly(true);
+    }
+
+    private void checkpointQuietly(boolean full) {
         try {
-            checkpoint();
+            checkpoint(full);
         } catch (IOException | RuntimeException e) {
             LOG.warn("checkpoint failed (will retry): {}", e.toString());
         }
@@ -1437,14 +1463,38 @@ public final class StorageEngine implements Volume {
      * any thread.
      */
     public void checkpoint() throws IOException {
+        checkpoint(true);
+    }
+
+    /**
+     * A checkpoint. A {@code full} one (periodic, explicit, at close) first makes unstable writes
+     * durable and also compacts the metadata file; the others (when metadata changes pile up)
+     * only write the metadata.
+     */
+    private void checkpoint(boolean full) throws IOException {
+        boolean compact = full;
         synchronized (checkpointLock) {
             if (log == null) return;
             Timer.Context t = checkpoints.time();
             try {
-                flushDirty();
-                long applied = meta.appliedLsn();
+                if (full) flushDirty();
+                long applied;
+                updateLock.lock();
+                Timer.Context paused = checkpointPause.time();
                 try {
-                    meta.checkpointSync();
+                    // no record is being applied now, so the metadata file gets a whole state; and it
+                    // never gets ahead of the durable log
+                    log.awaitDurable(lastLsn);
+                    applied = meta.appliedLsn();
+                    meta.checkpoint(compact);
+                } catch (MetaException | FsException e) {
+                    throw new IOException(e.getMessage(), e);
+                } finally {
+                    paused.stop();
+                    updateLock.unlock();
+                }
+                try {
+                    meta.sync();
                 } catch (MetaException e) {
                     throw new IOException(e.getMessage(), e);
                 }
@@ -1482,8 +1532,13 @@ public final class StorageEngine implements Volume {
             }
             checkpoint();
             if (log.failure() == null && !cleanupFailed) {
-                meta.setCounter(MetaStore.CLEAN, 1);
-                meta.checkpointSync();
+                updateLock.lock();
+                try {
+                    meta.setCounter(MetaStore.CLEAN, 1);
+                    meta.checkpoint();
+                } finally {
+                    updateLock.unlock();
+                }
             }
         } catch (Exception e) {
             LOG.error("closing volume {} cleanly failed; the next start will recover it", vdir.root, e);
@@ -1513,7 +1568,7 @@ public final class StorageEngine implements Volume {
 
     /**
      * Stops as a crash would, for tests of recovery: no checkpoint, no flush of unstable writes,
-     * queued log records dropped, H2 closed without storing its latest changes.
+     * queued log records dropped, the metadata store closed without storing its latest changes.
      */
     void crashForTest() {
         if (closed) return;
