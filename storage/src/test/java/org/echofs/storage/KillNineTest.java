@@ -119,16 +119,16 @@ class KillNineTest {
                     assertStale(e, f.id);
                     continue;
                 }
-                if (f.renamed) {
-                    assertEquals(null, atF, "renamed away " + entry.getKey());
-                    assertEquals(f.id, atR, "renamed " + entry.getKey());
-                }
                 Long found = atF != null ? atF : atR;
                 if (found == null) {
                     assertTrue(f.removeIntended, "file " + entry.getKey() + " is missing");
                     continue;
                 }
                 assertEquals(f.id, found.longValue());
+                if (f.renamed) {
+                    assertEquals(null, atF, "renamed away " + entry.getKey());
+                    assertEquals(f.id, atR, "renamed " + entry.getKey());
+                }
                 if (!f.renameIntended) assertEquals(null, atR);
                 if (f.stableLength >= 0) {
                     long size = e.getattr(f.id).size();
