@@ -164,6 +164,7 @@ public final class StorageEngine implements Volume {
     /** Set when a data file could not be deleted or cut; the volume is then not marked clean at close. */
     private volatile boolean cleanupFailed;
     private volatile boolean closed;
+    private volatile Throwable metaFailure;
 
     // metrics
     private final MetricRegistry metrics;
@@ -514,8 +515,19 @@ public final class StorageEngine implements Volume {
         if (!log.hasRoomFor(payload.length)) {
             throw new FsException(FsError.NOSPC, "no preallocated log space is left (the disk is full?)");
         }
+        if (metaFailure != null) {
+            throw new FsException(FsError.IO, "the metadata store failed: " + metaFailure.getMessage());
+        }
         long lsn = lastLsn + 1;
-        MetaStore.Applied applied = meta.apply(lsn, r);
+        MetaStore.Applied applied;
+        try {
+            applied = meta.apply(lsn, r);
+        } catch (MetaException e) {
+            // the record may be half written in memory and is not in the log: stop updating
+            metaFailure = e;
+            LOG.error("the metadata store failed; no further updates are accepted", e);
+            throw e;
+        }
         lastLsn = lsn;
         log.append(lsn, payload);
         updatesByKind.computeIfAbsent(r.kind(), k -> metrics.meter("storage.updates." + k)).mark();
