@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +26,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -157,10 +159,9 @@ public final class StorageEngine implements Volume {
     private final ScheduledExecutorService scheduler;
     private final Map<Long, FileSync> fileSyncs = new HashMap<>(); // guarded by itself
     private final Object checkpointLock = new Object();
-    private final java.util.concurrent.atomic.AtomicBoolean checkpointRequested =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean checkpointRequested = new AtomicBoolean();
     /** Data file deletes and cuts waiting for their records to be durable; close waits for them. */
-    private final java.util.Set<CompletableFuture<?>> pendingCleanups = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<?>> pendingCleanups = ConcurrentHashMap.newKeySet();
     /** Set when a data file could not be deleted or cut; the volume is then not marked clean at close. */
     private volatile boolean cleanupFailed;
     private volatile boolean closed;
@@ -1075,8 +1076,13 @@ public final class StorageEngine implements Volume {
                 throw e;
             }
             CompletableFuture<Void> done = log.durable(c.lsn);
+            if (size != null && dirty.get(r.id()) != null) {
+                // unstable writes below the new size are still not synced: keep the file dirty (a fresh
+                // entry, so that a sync pass that started before the new size logs nothing old)
+                ObjRow nr = live(r.id());
+                dirty.create(r.id(), new DirtyOverlay.Values(size, nr.mtime(), nr.ctime(), 1));
+            }
             if (size != null) {
-                dirty.remove(r.id());
                 if (size > oldSize) {
                     // growing over bytes a recent truncate left must show zeros
                     DataStore.Handle h = null;
