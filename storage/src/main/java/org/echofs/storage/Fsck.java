@@ -36,13 +36,13 @@ public final class Fsck {
         try {
             MetaStore meta;
             try {
-                meta = MetaStore.open(vd.meta, false, 1024, 1000);
+                meta = MetaStore.open(vd.meta, false, 16);
             } catch (MetaException e) {
                 throw new IOException(e.getMessage(), e);
             }
             try {
                 LogRecovery.Result rec = LogRecovery.recover(vd.log, meta.appliedLsn(), e -> meta.apply(e.lsn(), e.record()));
-                if (rec.replayed() > 0) meta.checkpointSync();
+                if (rec.replayed() > 0) meta.checkpoint();
                 return check(vd, meta, rec.replayed());
             } catch (MetaException e) {
                 throw new IOException(e.getMessage(), e);
@@ -88,6 +88,10 @@ public final class Fsck {
                 dirEntriesOf.computeIfAbsent(child, k -> new ArrayList<>(1)).add(dir);
             }
         });
+
+        for (String m : meta.cookieIndexMismatches()) {
+            problems.add(new FsckReport.Problem(FsckReport.Kind.BAD_COOKIE, 0, m));
+        }
 
         ObjRow root = objects.get(StorageEngine.ROOT_ID);
         if (root == null || !root.isDir()) {

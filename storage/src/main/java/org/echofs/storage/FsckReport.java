@@ -37,7 +37,7 @@ public record FsckReport(Path dir, long objects, long entries, long dataFiles, i
         WRONG_PARENT,
         /** An object id at or above the next id to hand out. */
         ID_BEYOND_NEXT,
-        /** An entry cookie at or above its directory's next cookie. */
+        /** An entry cookie at or above its directory's next cookie, or a listing index that disagrees with the entries. */
         BAD_COOKIE,
         /** A data file of an object that does not exist or is not a regular file (start-up deletes it). */
         ORPHAN_DATA_FILE,

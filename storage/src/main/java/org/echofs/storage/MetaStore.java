@@ -1,35 +1,53 @@
 package org.echofs.storage;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import org.echofs.core.fs.FileType;
 import org.echofs.storage.log.UpdateRecord;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
+import org.h2.mvstore.type.LongDataType;
+import org.h2.mvstore.type.StringDataType;
 
 /**
- * The volume's metadata in H2 (MVStore): objects, directory entries and a few counters, plus
- * a bounded cache of rows and entries in front of it.
+ * The volume's metadata in an H2 MVStore ({@code meta/echofs.mv.db}), used through its
+ * key-value maps:
+ * <pre>
+ * objects   id                  -&gt; row (type, mode, nlink, owner, size, times, parent, next cookie, target, verifier)
+ * entries   (dir, name)         -&gt; (child, cookie)
+ * cookies   (dir, cookie)       -&gt; (child, name)       the listing order of a directory
+ * counters  name                -&gt; value              applied_lsn, next_object_id, id_limit, starts, clean
+ * </pre>
  *
- * <p>H2 is not durable per commit here; the update log is. {@link #apply} is the only way state
- * changes (the normal path and log replay both use it): it applies one record and stores its LSN
- * as {@code applied_lsn} in the same transaction, so H2 always holds the state after some prefix
- * of the log. {@link #checkpointSync} makes that state durable.
+ * <p>Nothing is written to the file except by {@link #checkpoint()}: auto-commit is off and the
+ * write buffer is zero, so MVStore never stores on its own. The engine checkpoints only while no
+ * record is being applied, so the file always holds exactly the state after some LSN (stored as
+ * {@code applied_lsn}), and start-up replays the log from there. (H2's SQL layer stores in the
+ * background at arbitrary moments, not atomically across tables; after kill -9 that left
+ * {@code applied_lsn} ahead of the rows it covered, or rows locked by a transaction that no
+ * longer existed. Hence the key-value API.)
  *
- * <p>Threads: {@link #apply} and {@link #setCounter} must be called by
- * one thread at a time (the engine's update lock); the read methods from any thread, each read
- * using a pooled reader connection. The cache stays coherent: writers publish their changes
- * after commit and bump a modification count; a reader inserts what it read from H2 only when no
- * publication happened since it started reading. Failures surface as {@link MetaException}.
+ * <p>{@link #apply} is the only way state changes: the normal path and log replay both use it.
+ * A record is checked against the current state before anything is written; a record that does
+ * not fit (a damaged log or a bug) fails with IllegalStateException and changes nothing.
+ *
+ * <p>Threads: {@link #apply}, {@link #setCounter}, {@link #checkpoint(boolean)} and the test hooks must
+ * be called by one thread at a time (the engine's update lock); the read methods from any
+ * thread, concurrently (MVStore maps are lock-free for readers). A reader may see part of a
+ * record being applied; writes are ordered so that it never sees an entry whose object is
+ * missing. Failures of the store surface as {@link MetaException}.
  */
 final class MetaStore implements AutoCloseable {
 
@@ -39,91 +57,59 @@ final class MetaStore implements AutoCloseable {
     /** A directory entry, with the child's row when it was asked for. */
     record Entry(String name, long child, long cookie, ObjRow row) { }
 
-    private record EntryKey(long dir, String name) { }
+    /**
+     * A key or value of the entries and cookies maps: two numbers and a string, ordered by
+     * {@code a}, then {@code b}, then {@code s} (null first).
+     */
+    record Tuple(long a, long b, String s) { }
 
-    private static final String OBJECT_COLUMNS = "id, gen, type, mode, nlink, uid, gid, size, rdev_major, rdev_minor, "
-            + "atime, mtime, ctime, parent, next_cookie, target, create_verifier";
-
-    private final String url;
-    private final Connection w;
-    private final Connection checkpointConnection; // guarded by itself
-    private final PreparedStatement wMergeObject, wDeleteObject, wInsertEntry, wDeleteEntry, wSelectEntry,
-            wAnyEntry, wSetCounter;
-
-    private final ConcurrentLinkedDeque<Reader> idleReaders = new ConcurrentLinkedDeque<>();
-    private final List<Reader> allReaders = new ArrayList<>();
-
-    private final Object cacheLock = new Object();
-    private long modCount;
-    private final LinkedHashMap<Long, ObjRow> rows;
-    private final LinkedHashMap<EntryKey, Long> dentries;
+    private final MVStore store;
+    private final MVMap<Long, ObjRow> objects;
+    private final MVMap<Tuple, Tuple> entries;
+    private final MVMap<Tuple, Tuple> cookies;
+    private final MVMap<String, Long> counters;
 
     private volatile long appliedLsn;
     private long nextObjectId;
     private long idLimit;
     private volatile boolean closed;
 
-    private MetaStore(String url, int cacheEntries) throws SQLException {
-        this.url = url;
-        this.w = DriverManager.getConnection(url, "sa", "");
-        this.checkpointConnection = DriverManager.getConnection(url, "sa", "");
-        this.rows = new LinkedHashMap<>(1024, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-            @Override protected boolean removeEldestEntry(Map.Entry<Long, ObjRow> e) { return size() > cacheEntries; }
-        };
-        this.dentries = new LinkedHashMap<>(1024, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-            @Override protected boolean removeEldestEntry(Map.Entry<EntryKey, Long> e) { return size() > cacheEntries; }
-        };
-        try (Statement s = w.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS objects(id BIGINT PRIMARY KEY, gen INT NOT NULL, type TINYINT NOT NULL,"
-                    + " mode INT NOT NULL, nlink INT NOT NULL, uid INT NOT NULL, gid INT NOT NULL, size BIGINT NOT NULL,"
-                    + " rdev_major INT NOT NULL, rdev_minor INT NOT NULL, atime BIGINT NOT NULL, mtime BIGINT NOT NULL,"
-                    + " ctime BIGINT NOT NULL, parent BIGINT NOT NULL, next_cookie BIGINT NOT NULL, target VARCHAR,"
-                    + " create_verifier BIGINT NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS entries(dir BIGINT NOT NULL, name VARCHAR NOT NULL,"
-                    + " child BIGINT NOT NULL, cookie BIGINT NOT NULL, PRIMARY KEY(dir, name))");
-            s.execute("CREATE UNIQUE INDEX IF NOT EXISTS entries_by_cookie ON entries(dir, cookie)");
-            s.execute("CREATE TABLE IF NOT EXISTS counters(k VARCHAR PRIMARY KEY, v BIGINT NOT NULL)");
-        }
-        w.setAutoCommit(false);
-        wMergeObject = w.prepareStatement("MERGE INTO objects(" + OBJECT_COLUMNS + ") KEY(id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        wDeleteObject = w.prepareStatement("DELETE FROM objects WHERE id=?");
-        wInsertEntry = w.prepareStatement("INSERT INTO entries(dir, name, child, cookie) VALUES(?,?,?,?)");
-        wDeleteEntry = w.prepareStatement("DELETE FROM entries WHERE dir=? AND name=?");
-        wSelectEntry = w.prepareStatement("SELECT child FROM entries WHERE dir=? AND name=?");
-        wAnyEntry = w.prepareStatement("SELECT 1 FROM entries WHERE dir=? LIMIT 1");
-        wSetCounter = w.prepareStatement("MERGE INTO counters(k, v) KEY(k) VALUES(?,?)");
-        appliedLsn = counterOr(APPLIED_LSN, 0);
-        nextObjectId = counterOr(NEXT_OBJECT_ID, 0);
-        idLimit = counterOr(ID_LIMIT, 0);
-        w.commit();
+    private MetaStore(MVStore store) {
+        this.store = store;
+        this.objects = store.openMap("objects", new MVMap.Builder<Long, ObjRow>()
+                .keyType(LongDataType.INSTANCE).valueType(RowType.INSTANCE));
+        this.entries = store.openMap("entries", new MVMap.Builder<Tuple, Tuple>()
+                .keyType(TupleType.INSTANCE).valueType(TupleType.INSTANCE));
+        this.cookies = store.openMap("cookies", new MVMap.Builder<Tuple, Tuple>()
+                .keyType(TupleType.INSTANCE).valueType(TupleType.INSTANCE));
+        this.counters = store.openMap("counters", new MVMap.Builder<String, Long>()
+                .keyType(StringDataType.INSTANCE).valueType(LongDataType.INSTANCE));
+        this.appliedLsn = counter(APPLIED_LSN, 0);
+        this.nextObjectId = counter(NEXT_OBJECT_ID, 0);
+        this.idLimit = counter(ID_LIMIT, 0);
     }
 
     /**
-     * Opens (or, with {@code create}, creates) the database in {@code metaDir}. H2 commits are not
-     * synced; the background writer stores changes within {@code writeDelayMillis}.
+     * Opens (or, with {@code create}, creates) the store in {@code metaDir}.
+     *
+     * @param cacheMiB the page cache size of the store
      */
-    static MetaStore open(Path metaDir, boolean create, int cacheEntries, long writeDelayMillis) {
-        String url = "jdbc:h2:file:" + metaDir.resolve("echofs").toAbsolutePath()
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + writeDelayMillis + (create ? "" : ";IFEXISTS=TRUE");
+    static MetaStore open(Path metaDir, boolean create, int cacheMiB) {
+        Path file = metaDir.resolve("echofs.mv.db");
+        if (!create && !java.nio.file.Files.exists(file)) {
+            throw new MetaException("the metadata store " + file + " is missing", null);
+        }
         try {
-            return new MetaStore(url, cacheEntries);
-        } catch (SQLException e) {
-            throw new MetaException("cannot open the metadata database in " + metaDir + ": " + e.getMessage(), e);
+            MVStore s = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().autoCommitBufferSize(0)
+                    .cacheSize(cacheMiB).open();
+            s.setVersionsToKeep(0);
+            return new MetaStore(s);
+        } catch (MVStoreException e) {
+            throw new MetaException("cannot open the metadata store " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private long counterOr(String key, long dflt) throws SQLException {
-        try (PreparedStatement p = w.prepareStatement("SELECT v FROM counters WHERE k=?")) {
-            p.setString(1, key);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : dflt;
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ counters
+    // ------------------------------------------------------------------ counters and checkpoints
 
     long appliedLsn() { return appliedLsn; }
 
@@ -135,61 +121,60 @@ final class MetaStore implements AutoCloseable {
 
     /** A counter's value, or {@code dflt} when unset. */
     long counter(String key, long dflt) {
-        try {
-            long v = counterOr(key, dflt);
-            w.commit();
-            return v;
-        } catch (SQLException e) {
-            throw new MetaException("reading counter " + key + " failed", e);
-        }
+        Long v = counters.get(key);
+        return v == null ? dflt : v;
     }
 
-    /** Sets a counter outside the log (volume bookkeeping such as the start count), committed at once. */
+    /** Sets a counter outside the log (volume bookkeeping such as the start count); durable at the next checkpoint. */
     void setCounter(String key, long value) {
-        try {
-            wSetCounter.setString(1, key);
-            wSetCounter.setLong(2, value);
-            wSetCounter.executeUpdate();
-            w.commit();
-        } catch (SQLException e) {
-            throw new MetaException("setting counter " + key + " failed", e);
-        }
+        counters.put(key, value);
+    }
+
+    /** Bytes of changes not yet in the file. */
+    long unsavedBytes() {
+        return store.getUnsavedMemory();
     }
 
     /**
-     * Writes everything committed so far to disk and syncs it. Any thread; runs on its own
-     * connection, so it never touches a transaction in progress.
+     * Writes every change to the file (not yet synced; see {@link #sync}). The caller makes sure no
+     * record is being applied meanwhile (the engine holds its update lock), so the file gets a
+     * whole state. With {@code compact}, first rewrites sparse chunks (up to 4 MiB of them).
      */
-    void checkpointSync() {
-        synchronized (checkpointConnection) {
-            try (Statement s = checkpointConnection.createStatement()) {
-                s.execute("CHECKPOINT SYNC");
-            } catch (SQLException e) {
-                throw new MetaException("checkpoint of the metadata database failed: " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /** Creates the root directory and the counters of a new volume. */
-    void format(ObjRow root, long firstId, long idLimit) {
+    void checkpoint(boolean compact) {
         try {
-            putRow(root);
-            setCounterInTxn(NEXT_OBJECT_ID, firstId);
-            setCounterInTxn(ID_LIMIT, idLimit);
-            setCounterInTxn(APPLIED_LSN, 0);
-            w.commit();
-            this.nextObjectId = firstId;
-            this.idLimit = idLimit;
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw new MetaException("formatting the metadata database failed", e);
+            if (store.hasUnsavedChanges()) {
+                if (compact) store.compact(50, 4 << 20);
+                store.commit();
+            }
+        } catch (MVStoreException e) {
+            throw new MetaException("checkpoint of the metadata store failed: " + e.getMessage(), e);
         }
     }
 
-    private void setCounterInTxn(String key, long value) throws SQLException {
-        wSetCounter.setString(1, key);
-        wSetCounter.setLong(2, value);
-        wSetCounter.executeUpdate();
+    /** Forces what {@link #checkpoint} wrote to disk. Any thread; nothing else writes to the file meanwhile. */
+    void sync() {
+        try {
+            store.sync();
+        } catch (MVStoreException e) {
+            throw new MetaException("syncing the metadata store failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #checkpoint} and {@link #sync} together. */
+    void checkpoint() {
+        checkpoint(false);
+        sync();
+    }
+
+    /** Creates the root directory and the counters of a new volume (durable at the next checkpoint). */
+    void format(ObjRow root, long firstId, long limit) {
+        objects.put(root.id(), root);
+        counters.put(NEXT_OBJECT_ID, firstId);
+        counters.put(ID_LIMIT, limit);
+        counters.put(APPLIED_LSN, 0L);
+        nextObjectId = firstId;
+        idLimit = limit;
+        appliedLsn = 0;
     }
 
     // ------------------------------------------------------------------ apply
@@ -199,19 +184,19 @@ final class MetaStore implements AutoCloseable {
         static final Applied NONE = new Applied(List.of());
     }
 
-    /** The changes of one record, kept until commit. */
+    /** The changes of one record, checked and collected before anything is written. */
     private final class Txn {
-        final HashMap<Long, ObjRow> changed = new HashMap<>(8); // null value = deleted
-        final List<EntryKey> entriesRemoved = new ArrayList<>(2);
-        final List<EntryKey> entriesAdded = new ArrayList<>(2);
-        final List<Long> entriesAddedChild = new ArrayList<>(2);
+        final HashMap<Long, ObjRow> rows = new HashMap<>(8); // null value = destroyed
+        final LinkedHashMap<Tuple, Tuple> entryChanges = new LinkedHashMap<>(4); // null value = removed
+        final List<Tuple> cookieRemovals = new ArrayList<>(2);
+        final List<Tuple[]> cookieAdditions = new ArrayList<>(2);
         List<ObjRow> destroyed;
         long nextId = nextObjectId;
         long limit = idLimit;
 
         ObjRow get(long id) {
-            if (changed.containsKey(id)) return changed.get(id);
-            return object(id);
+            if (rows.containsKey(id)) return rows.get(id);
+            return objects.get(id);
         }
 
         ObjRow must(long id, String what) {
@@ -226,52 +211,51 @@ final class MetaStore implements AutoCloseable {
             return r;
         }
 
-        void put(ObjRow r) { changed.put(r.id(), r); }
+        void put(ObjRow r) { rows.put(r.id(), r); }
 
         void destroy(ObjRow r) {
-            changed.put(r.id(), null);
+            rows.put(r.id(), null);
             if (destroyed == null) destroyed = new ArrayList<>(1);
             destroyed.add(r);
         }
 
-        long child(long dir, String name) throws SQLException {
-            wSelectEntry.setLong(1, dir);
-            wSelectEntry.setString(2, name);
-            try (ResultSet rs = wSelectEntry.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
+        Tuple entry(long dir, String name) {
+            Tuple k = new Tuple(dir, 0, name);
+            if (entryChanges.containsKey(k)) return entryChanges.get(k);
+            return entries.get(k);
         }
 
-        void insertEntry(long dir, String name, long child, long cookie) throws SQLException {
-            wInsertEntry.setLong(1, dir);
-            wInsertEntry.setString(2, name);
-            wInsertEntry.setLong(3, child);
-            wInsertEntry.setLong(4, cookie);
-            wInsertEntry.executeUpdate();
-            entriesAdded.add(new EntryKey(dir, name));
-            entriesAddedChild.add(child);
+        void addEntry(long dir, String name, long child, long cookie) {
+            if (entry(dir, name) != null) throw new IllegalStateException("entry " + dir + "/" + name + " exists");
+            entryChanges.put(new Tuple(dir, 0, name), new Tuple(child, cookie, null));
+            cookieAdditions.add(new Tuple[] {new Tuple(dir, cookie, null), new Tuple(child, 0, name)});
         }
 
-        void deleteEntry(long dir, String name, long expectChild) throws SQLException {
-            long c = child(dir, name);
-            if (c != expectChild) {
-                throw new IllegalStateException("entry " + dir + "/" + name + " names " + c + ", not " + expectChild);
+        void removeEntry(long dir, String name, long expectChild) {
+            Tuple e = entry(dir, name);
+            if (e == null || e.a() != expectChild) {
+                throw new IllegalStateException("entry " + dir + "/" + name + " names " + (e == null ? 0 : e.a())
+                        + ", not " + expectChild);
             }
-            wDeleteEntry.setLong(1, dir);
-            wDeleteEntry.setString(2, name);
-            wDeleteEntry.executeUpdate();
-            entriesRemoved.add(new EntryKey(dir, name));
+            entryChanges.put(new Tuple(dir, 0, name), null);
+            cookieRemovals.add(new Tuple(dir, e.b(), null));
         }
 
-        boolean hasEntries(long dir) throws SQLException {
-            wAnyEntry.setLong(1, dir);
-            try (ResultSet rs = wAnyEntry.executeQuery()) {
-                return rs.next();
+        boolean hasEntries(long dir) {
+            for (Map.Entry<Tuple, Tuple> c : entryChanges.entrySet()) {
+                if (c.getKey().a() == dir && c.getValue() != null) return true;
             }
+            Iterator<Tuple> it = entries.keyIterator(new Tuple(dir, 0, null));
+            while (it.hasNext()) {
+                Tuple k = it.next();
+                if (k.a() != dir) return false;
+                if (!entryChanges.containsKey(k)) return true;
+            }
+            return false;
         }
 
         /** Drops one link of {@code child} held by directory {@code dir}. */
-        void unlink(long dir, long child, long time) throws SQLException {
+        void unlink(long dir, long child, long time) {
             ObjRow o = must(child, "object");
             if (o.isDir()) {
                 if (hasEntries(child)) throw new IllegalStateException("directory " + child + " is not empty");
@@ -287,78 +271,72 @@ final class MetaStore implements AutoCloseable {
     }
 
     /**
-     * Applies one record with LSN {@code lsn} in one transaction that also stores the LSN, then
-     * publishes the changes to the cache. A record that does not fit the current state (which
-     * means a damaged log or a bug) fails with IllegalStateException and changes nothing.
+     * Applies one record with LSN {@code lsn}: checks it against the current state, then writes
+     * its changes and {@code applied_lsn}. Caller holds the update lock.
      */
     Applied apply(long lsn, UpdateRecord record) {
+        if (closed) throw new MetaException("the metadata store is closed", null);
         if (lsn <= appliedLsn) throw new IllegalStateException("LSN " + lsn + " is not after " + appliedLsn);
         Txn t = new Txn();
+        applyTo(t, record);
         try {
-            applyTo(t, record);
-            for (Map.Entry<Long, ObjRow> e : t.changed.entrySet()) {
-                if (e.getValue() == null) {
-                    wDeleteObject.setLong(1, e.getKey());
-                    wDeleteObject.executeUpdate();
-                } else {
-                    putRow(e.getValue());
-                }
+            // new and changed objects first, so that readers never meet an entry without its object
+            for (Map.Entry<Long, ObjRow> e : t.rows.entrySet()) {
+                if (e.getValue() != null) objects.put(e.getKey(), e.getValue());
             }
-            if (t.nextId != nextObjectId) setCounterInTxn(NEXT_OBJECT_ID, t.nextId);
-            if (t.limit != idLimit) setCounterInTxn(ID_LIMIT, t.limit);
-            setCounterInTxn(APPLIED_LSN, lsn);
-            w.commit();
-        } catch (SQLException e) {
-            rollbackQuietly();
+            for (Tuple[] c : t.cookieAdditions) cookies.put(c[0], c[1]);
+            for (Map.Entry<Tuple, Tuple> e : t.entryChanges.entrySet()) {
+                if (e.getValue() != null) entries.put(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<Tuple, Tuple> e : t.entryChanges.entrySet()) {
+                if (e.getValue() == null) entries.remove(e.getKey());
+            }
+            for (Tuple c : t.cookieRemovals) {
+                Tuple now = cookies.get(c);
+                // a cookie re-used in this record (never happens: cookies only grow) would be kept
+                if (now != null) cookies.remove(c);
+            }
+            for (Map.Entry<Long, ObjRow> e : t.rows.entrySet()) {
+                if (e.getValue() == null) objects.remove(e.getKey());
+            }
+            if (t.nextId != nextObjectId) counters.put(NEXT_OBJECT_ID, t.nextId);
+            if (t.limit != idLimit) counters.put(ID_LIMIT, t.limit);
+            counters.put(APPLIED_LSN, lsn);
+        } catch (MVStoreException e) {
             throw new MetaException("applying " + record.kind() + " record " + lsn + " failed: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            rollbackQuietly();
-            throw e;
         }
-        appliedLsn = lsn;
         nextObjectId = t.nextId;
         idLimit = t.limit;
-        synchronized (cacheLock) {
-            modCount++;
-            for (Map.Entry<Long, ObjRow> e : t.changed.entrySet()) {
-                if (e.getValue() == null) rows.remove(e.getKey());
-                else rows.put(e.getKey(), e.getValue());
-            }
-            for (EntryKey k : t.entriesRemoved) dentries.put(k, 0L);
-            for (int i = 0; i < t.entriesAdded.size(); i++) dentries.put(t.entriesAdded.get(i), t.entriesAddedChild.get(i));
-        }
+        appliedLsn = lsn;
         return t.destroyed == null ? Applied.NONE : new Applied(t.destroyed);
     }
 
-    private void applyTo(Txn t, UpdateRecord record) throws SQLException {
+    private void applyTo(Txn t, UpdateRecord record) {
         if (record instanceof UpdateRecord.Create c) {
             ObjRow d = t.dir(c.dir());
-            // a new id is above every existing one; an existing name fails the entries primary key
-            if (c.id() < t.nextId && t.get(c.id()) != null) {
-                throw new IllegalStateException("object " + c.id() + " exists");
-            }
+            if (t.get(c.id()) != null) throw new IllegalStateException("object " + c.id() + " exists");
             boolean isDir = c.type() == FileType.DIRECTORY;
             t.put(new ObjRow(c.id(), c.generation(), c.type(), c.mode(), isDir ? 2 : 1, c.uid(), c.gid(), c.size(),
                     c.rdevMajor(), c.rdevMinor(), c.atimeNanos(), c.mtimeNanos(), c.timeNanos(), isDir ? c.dir() : 0,
                     isDir ? 3 : 0, c.target(), c.createVerifier()));
-            t.insertEntry(c.dir(), c.name(), c.id(), c.cookie());
+            t.addEntry(c.dir(), c.name(), c.id(), c.cookie());
             t.put(d.withNextCookie(Math.max(d.nextCookie(), c.cookie() + 1)).withNlink(d.nlink() + (isDir ? 1 : 0))
                     .modified(c.timeNanos()));
             t.nextId = Math.max(t.nextId, c.id() + 1);
         } else if (record instanceof UpdateRecord.Remove r) {
             t.dir(r.dir());
-            t.deleteEntry(r.dir(), r.name(), r.child());
+            t.removeEntry(r.dir(), r.name(), r.child());
             t.unlink(r.dir(), r.child(), r.timeNanos());
             t.put(t.dir(r.dir()).modified(r.timeNanos()));
         } else if (record instanceof UpdateRecord.Rename r) {
             t.dir(r.fromDir());
             t.dir(r.toDir());
-            t.deleteEntry(r.fromDir(), r.fromName(), r.id());
+            t.removeEntry(r.fromDir(), r.fromName(), r.id());
             if (r.replaced() != 0) {
-                t.deleteEntry(r.toDir(), r.toName(), r.replaced());
+                t.removeEntry(r.toDir(), r.toName(), r.replaced());
                 t.unlink(r.toDir(), r.replaced(), r.timeNanos());
             }
-            t.insertEntry(r.toDir(), r.toName(), r.id(), r.cookie());
+            t.addEntry(r.toDir(), r.toName(), r.id(), r.cookie());
             ObjRow o = t.must(r.id(), "object");
             if (o.isDir() && r.fromDir() != r.toDir()) {
                 o = o.withParent(r.toDir());
@@ -372,12 +350,12 @@ final class MetaStore implements AutoCloseable {
             ObjRow to = t.dir(r.toDir());
             t.put(to.withNextCookie(Math.max(to.nextCookie(), r.cookie() + 1)).modified(r.timeNanos()));
         } else if (record instanceof UpdateRecord.Link l) {
-            ObjRow d = t.dir(l.dir());
+            t.dir(l.dir());
             ObjRow o = t.must(l.id(), "object");
             if (o.isDir()) throw new IllegalStateException("link to directory " + l.id());
-            t.insertEntry(l.dir(), l.name(), l.id(), l.cookie());
+            t.addEntry(l.dir(), l.name(), l.id(), l.cookie());
             t.put(o.withNlink(o.nlink() + 1).withCtime(l.timeNanos()));
-            d = t.dir(l.dir());
+            ObjRow d = t.dir(l.dir());
             t.put(d.withNextCookie(Math.max(d.nextCookie(), l.cookie() + 1)).modified(l.timeNanos()));
         } else if (record instanceof UpdateRecord.SetAttr s) {
             ObjRow o = t.must(s.id(), "object");
@@ -396,198 +374,77 @@ final class MetaStore implements AutoCloseable {
         }
     }
 
-    private void putRow(ObjRow r) throws SQLException {
-        PreparedStatement p = wMergeObject;
-        p.setLong(1, r.id());
-        p.setInt(2, r.gen());
-        p.setInt(3, r.type().code());
-        p.setInt(4, r.mode());
-        p.setInt(5, r.nlink());
-        p.setInt(6, r.uid());
-        p.setInt(7, r.gid());
-        p.setLong(8, r.size());
-        p.setInt(9, r.rdevMajor());
-        p.setInt(10, r.rdevMinor());
-        p.setLong(11, r.atime());
-        p.setLong(12, r.mtime());
-        p.setLong(13, r.ctime());
-        p.setLong(14, r.parent());
-        p.setLong(15, r.nextCookie());
-        p.setString(16, r.target());
-        p.setLong(17, r.verifier());
-        p.executeUpdate();
-    }
-
-    private void rollbackQuietly() {
-        try {
-            w.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the caller reports the original failure
-        }
-    }
-
     // ------------------------------------------------------------------ reads (any thread)
 
-    private static ObjRow row(ResultSet rs, int at) throws SQLException {
-        FileType type = FileType.fromCode(rs.getInt(at + 2));
-        if (type == null) throw new SQLException("object " + rs.getLong(at) + " has a bad type " + rs.getInt(at + 2));
-        return new ObjRow(rs.getLong(at), rs.getInt(at + 1), type, rs.getInt(at + 3), rs.getInt(at + 4),
-                rs.getInt(at + 5), rs.getInt(at + 6), rs.getLong(at + 7), rs.getInt(at + 8), rs.getInt(at + 9),
-                rs.getLong(at + 10), rs.getLong(at + 11), rs.getLong(at + 12), rs.getLong(at + 13),
-                rs.getLong(at + 14), rs.getString(at + 15), rs.getLong(at + 16));
+    private void checkOpen() {
+        if (closed) throw new MetaException("the metadata store is closed", null);
     }
 
-    private final class Reader {
-        final Connection c;
-        final PreparedStatement object, entry, list, listPlus, any;
-
-        Reader() throws SQLException {
-            c = DriverManager.getConnection(url, "sa", "");
-            c.setAutoCommit(true);
-            object = c.prepareStatement("SELECT " + OBJECT_COLUMNS + " FROM objects WHERE id=?");
-            entry = c.prepareStatement("SELECT child FROM entries WHERE dir=? AND name=?");
-            list = c.prepareStatement("SELECT name, child, cookie FROM entries WHERE dir=? AND cookie>? ORDER BY cookie LIMIT ?");
-            listPlus = c.prepareStatement("SELECT e.name, e.child, e.cookie, o.id, o.gen, o.type, o.mode, o.nlink, o.uid,"
-                    + " o.gid, o.size, o.rdev_major, o.rdev_minor, o.atime, o.mtime, o.ctime, o.parent, o.next_cookie,"
-                    + " o.target, o.create_verifier FROM entries e JOIN objects o ON o.id=e.child"
-                    + " WHERE e.dir=? AND e.cookie>? ORDER BY e.cookie LIMIT ?");
-            any = c.prepareStatement("SELECT 1 FROM entries WHERE dir=? LIMIT 1");
-        }
-
-        void close() {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing at shutdown
-            }
-        }
-    }
-
-    private Reader borrow() {
-        if (closed) throw new MetaException("the metadata database is closed", null);
-        Reader r = idleReaders.pollFirst();
-        if (r != null) return r;
-        try {
-            r = new Reader();
-        } catch (SQLException e) {
-            throw new MetaException("cannot open a metadata reader: " + e.getMessage(), e);
-        }
-        synchronized (allReaders) {
-            allReaders.add(r);
-        }
-        return r;
-    }
-
-    private void giveBack(Reader r) {
-        idleReaders.offerFirst(r);
-    }
-
-    /** The committed row of an object, or null when there is none. */
+    /** The row of an object, or null when there is none. */
     ObjRow object(long id) {
-        long seen;
-        synchronized (cacheLock) {
-            ObjRow r = rows.get(id);
-            if (r != null) return r;
-            seen = modCount;
-        }
-        ObjRow r;
-        Reader rd = borrow();
+        checkOpen();
         try {
-            rd.object.setLong(1, id);
-            try (ResultSet rs = rd.object.executeQuery()) {
-                r = rs.next() ? row(rs, 1) : null;
-            }
-        } catch (SQLException e) {
+            return objects.get(id);
+        } catch (MVStoreException e) {
             throw new MetaException("reading object " + id + " failed: " + e.getMessage(), e);
-        } finally {
-            giveBack(rd);
         }
-        if (r != null) {
-            synchronized (cacheLock) {
-                if (modCount == seen) rows.put(id, r);
-            }
-        }
-        return r;
     }
 
-    /** The object a directory entry names, or 0 when there is no such entry (both are cached). */
+    /** The object a directory entry names, or 0 when there is no such entry. */
     long child(long dir, String name) {
-        EntryKey key = new EntryKey(dir, name);
-        long seen;
-        synchronized (cacheLock) {
-            Long c = dentries.get(key);
-            if (c != null) return c;
-            seen = modCount;
-        }
-        long c;
-        Reader rd = borrow();
+        checkOpen();
         try {
-            rd.entry.setLong(1, dir);
-            rd.entry.setString(2, name);
-            try (ResultSet rs = rd.entry.executeQuery()) {
-                c = rs.next() ? rs.getLong(1) : 0;
-            }
-        } catch (SQLException e) {
+            Tuple v = entries.get(new Tuple(dir, 0, name));
+            return v == null ? 0 : v.a();
+        } catch (MVStoreException e) {
             throw new MetaException("looking up " + name + " in " + dir + " failed: " + e.getMessage(), e);
-        } finally {
-            giveBack(rd);
         }
-        synchronized (cacheLock) {
-            if (modCount == seen) dentries.put(key, c); // 0 caches "no such entry"
-        }
-        return c;
     }
 
     /** True when a directory has at least one entry. */
     boolean hasEntries(long dir) {
-        Reader rd = borrow();
+        checkOpen();
         try {
-            rd.any.setLong(1, dir);
-            try (ResultSet rs = rd.any.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
+            Tuple k = entries.ceilingKey(new Tuple(dir, 0, null));
+            return k != null && k.a() == dir;
+        } catch (MVStoreException e) {
             throw new MetaException("reading directory " + dir + " failed: " + e.getMessage(), e);
-        } finally {
-            giveBack(rd);
         }
     }
 
     /** Up to {@code max} entries of {@code dir} with cookies above {@code after}, in cookie order. */
     List<Entry> list(long dir, long after, int max, boolean withRows) {
-        Reader rd = borrow();
+        checkOpen();
         try {
-            PreparedStatement p = withRows ? rd.listPlus : rd.list;
-            p.setLong(1, dir);
-            p.setLong(2, after);
-            p.setInt(3, max);
             List<Entry> out = new ArrayList<>(Math.min(max, 256));
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Entry(rs.getString(1), rs.getLong(2), rs.getLong(3), withRows ? row(rs, 4) : null));
+            Cursor<Tuple, Tuple> c = cookies.cursor(new Tuple(dir, after + 1, null));
+            while (out.size() < max && c.hasNext()) {
+                Tuple k = c.next();
+                if (k.a() != dir) break;
+                Tuple v = c.getValue();
+                ObjRow row = null;
+                if (withRows) {
+                    row = objects.get(v.a());
+                    if (row == null) continue; // being removed right now
                 }
+                out.add(new Entry(v.s(), v.a(), k.b(), row));
             }
             return out;
-        } catch (SQLException e) {
+        } catch (MVStoreException e) {
             throw new MetaException("listing directory " + dir + " failed: " + e.getMessage(), e);
-        } finally {
-            giveBack(rd);
         }
     }
 
     /** The number of objects and the bytes of regular files rounded up to {@code block}. */
     long[] totals(long block) {
-        Reader rd = borrow();
-        try (Statement s = rd.c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*), COALESCE(SUM(CASE WHEN type=" + FileType.REGULAR.code()
-                     + " THEN (size+" + (block - 1) + ")/" + block + "*" + block + " ELSE 0 END), 0) FROM objects")) {
-            rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2)};
-        } catch (SQLException e) {
-            throw new MetaException("counting objects failed: " + e.getMessage(), e);
-        } finally {
-            giveBack(rd);
+        long count = 0, bytes = 0;
+        for (Cursor<Long, ObjRow> c = objects.cursor(null); c.hasNext(); ) {
+            c.next();
+            ObjRow r = c.getValue();
+            count++;
+            if (r.isFile()) bytes += (r.size() + block - 1) / block * block;
         }
+        return new long[] {count, bytes};
     }
 
     /** Receives rows during a scan. */
@@ -602,84 +459,168 @@ final class MetaStore implements AutoCloseable {
 
     /** Every object, in id order (for fsck). */
     void scanObjects(RowSink sink) {
-        Reader rd = borrow();
-        try (Statement s = rd.c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT " + OBJECT_COLUMNS + " FROM objects ORDER BY id")) {
-            while (rs.next()) sink.accept(row(rs, 1));
-        } catch (SQLException e) {
-            throw new MetaException("scanning objects failed: " + e.getMessage(), e);
-        } finally {
-            giveBack(rd);
+        for (Cursor<Long, ObjRow> c = objects.cursor(null); c.hasNext(); ) {
+            c.next();
+            sink.accept(c.getValue());
         }
     }
 
-    /** Every directory entry (for fsck). */
+    /** Every directory entry (for fsck), with a check that the cookie index agrees. */
     void scanEntries(EntrySink sink) {
-        Reader rd = borrow();
-        try (Statement s = rd.c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT dir, name, child, cookie FROM entries ORDER BY dir, cookie")) {
-            while (rs.next()) sink.accept(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4));
-        } catch (SQLException e) {
-            throw new MetaException("scanning entries failed: " + e.getMessage(), e);
-        } finally {
-            giveBack(rd);
+        for (Cursor<Tuple, Tuple> c = entries.cursor(null); c.hasNext(); ) {
+            Tuple k = c.next();
+            Tuple v = c.getValue();
+            sink.accept(k.a(), k.s(), v.a(), v.b());
         }
     }
 
-    /** Runs raw SQL on the writer connection and commits; for tests that damage a volume on purpose. */
-    void executeForTest(String sql) {
-        try (Statement s = w.createStatement()) {
-            s.execute(sql);
-            w.commit();
-        } catch (SQLException e) {
-            throw new MetaException(sql + " failed: " + e.getMessage(), e);
+    /** Entries of the cookie index that do not match an entry (for fsck). */
+    List<String> cookieIndexMismatches() {
+        List<String> out = new ArrayList<>();
+        long n = 0;
+        for (Cursor<Tuple, Tuple> c = cookies.cursor(null); c.hasNext(); ) {
+            Tuple k = c.next();
+            Tuple v = c.getValue();
+            n++;
+            Tuple e = entries.get(new Tuple(k.a(), 0, v.s()));
+            if (e == null || e.a() != v.a() || e.b() != k.b()) {
+                out.add("cookie " + k.b() + " of directory " + k.a() + " lists '" + v.s() + "' -> " + v.a()
+                        + " but the entry is " + e);
+            }
         }
-        synchronized (cacheLock) {
-            modCount++;
-            rows.clear();
-            dentries.clear();
-        }
+        if (n != entries.sizeAsLong()) out.add(n + " cookie index entries for " + entries.sizeAsLong() + " entries");
+        return out;
+    }
+
+    // ------------------------------------------------------------------ test hooks (damage on purpose)
+
+    void putObjectForTest(ObjRow r) { objects.put(r.id(), r); }
+
+    void removeObjectForTest(long id) { objects.remove(id); }
+
+    void putEntryForTest(long dir, String name, long child, long cookie) {
+        entries.put(new Tuple(dir, 0, name), new Tuple(child, cookie, null));
+        cookies.put(new Tuple(dir, cookie, null), new Tuple(child, 0, name));
+    }
+
+    void removeEntryForTest(long dir, String name) {
+        Tuple v = entries.remove(new Tuple(dir, 0, name));
+        if (v != null) cookies.remove(new Tuple(dir, v.b(), null));
     }
 
     // ------------------------------------------------------------------ shutdown
 
-    /** Closes every connection; H2 stores its state on the last close. */
+    /** Stores everything and closes. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        synchronized (allReaders) {
-            for (Reader r : allReaders) r.close();
-            allReaders.clear();
-        }
         try {
-            synchronized (checkpointConnection) {
-                checkpointConnection.close();
-            }
-            w.close();
-        } catch (SQLException e) {
-            throw new MetaException("closing the metadata database failed: " + e.getMessage(), e);
+            store.close();
+        } catch (MVStoreException e) {
+            throw new MetaException("closing the metadata store failed: " + e.getMessage(), e);
         }
     }
 
-    /** Stops H2 without storing anything more, as a crash would (for tests of recovery). */
+    /** Closes without storing anything more, as a crash would (for tests of recovery). */
     void crash() {
         if (closed) return;
         closed = true;
-        try (Statement s = w.createStatement()) {
-            s.execute("SHUTDOWN IMMEDIATELY");
-        } catch (SQLException ignored) {
-            // the database is gone either way
+        store.closeImmediately();
+    }
+
+    // ------------------------------------------------------------------ data types
+
+    /** Serializes {@link Tuple}s. */
+    static final class TupleType extends BasicDataType<Tuple> {
+        static final TupleType INSTANCE = new TupleType();
+
+        @Override public int getMemory(Tuple t) {
+            return 48 + (t.s() == null ? 0 : 40 + 2 * t.s().length());
         }
-        synchronized (allReaders) {
-            for (Reader r : allReaders) r.close();
-            allReaders.clear();
+
+        @Override public void write(WriteBuffer buff, Tuple t) {
+            buff.putVarLong(t.a()).putVarLong(t.b());
+            if (t.s() == null) {
+                buff.putVarInt(0);
+            } else {
+                byte[] b = t.s().getBytes(StandardCharsets.UTF_8);
+                buff.putVarInt(b.length + 1).put(b);
+            }
         }
-        try {
-            checkpointConnection.close();
-            w.close();
-        } catch (SQLException ignored) {
-            // already shut down
+
+        @Override public Tuple read(ByteBuffer buff) {
+            long a = DataUtils.readVarLong(buff), b = DataUtils.readVarLong(buff);
+            int n = DataUtils.readVarInt(buff);
+            String s = null;
+            if (n > 0) {
+                byte[] bytes = new byte[n - 1];
+                buff.get(bytes);
+                s = new String(bytes, StandardCharsets.UTF_8);
+            }
+            return new Tuple(a, b, s);
+        }
+
+        @Override public int compare(Tuple x, Tuple y) {
+            int c = Long.compare(x.a(), y.a());
+            if (c != 0) return c;
+            c = Long.compare(x.b(), y.b());
+            if (c != 0) return c;
+            if (x.s() == null) return y.s() == null ? 0 : -1;
+            if (y.s() == null) return 1;
+            return x.s().compareTo(y.s());
+        }
+
+        @Override public Tuple[] createStorage(int size) {
+            return new Tuple[size];
+        }
+    }
+
+    /** Serializes {@link ObjRow}s. */
+    static final class RowType extends BasicDataType<ObjRow> {
+        static final RowType INSTANCE = new RowType();
+
+        @Override public int getMemory(ObjRow r) {
+            return 160 + (r.target() == null ? 0 : 40 + 2 * r.target().length());
+        }
+
+        @Override public void write(WriteBuffer b, ObjRow r) {
+            b.putVarLong(r.id()).putVarInt(r.gen()).put((byte) r.type().code()).putVarInt(r.mode()).putVarInt(r.nlink())
+                    .putInt(r.uid()).putInt(r.gid()).putVarLong(r.size()).putInt(r.rdevMajor()).putInt(r.rdevMinor())
+                    .putLong(r.atime()).putLong(r.mtime()).putLong(r.ctime()).putVarLong(r.parent())
+                    .putVarLong(r.nextCookie()).putLong(r.verifier());
+            if (r.target() == null) {
+                b.putVarInt(0);
+            } else {
+                byte[] t = r.target().getBytes(StandardCharsets.UTF_8);
+                b.putVarInt(t.length + 1).put(t);
+            }
+        }
+
+        @Override public ObjRow read(ByteBuffer b) {
+            long id = DataUtils.readVarLong(b);
+            int gen = DataUtils.readVarInt(b);
+            FileType type = FileType.fromCode(b.get());
+            if (type == null) throw new IllegalStateException("object " + id + " has a bad type");
+            int mode = DataUtils.readVarInt(b), nlink = DataUtils.readVarInt(b);
+            int uid = b.getInt(), gid = b.getInt();
+            long size = DataUtils.readVarLong(b);
+            int major = b.getInt(), minor = b.getInt();
+            long atime = b.getLong(), mtime = b.getLong(), ctime = b.getLong();
+            long parent = DataUtils.readVarLong(b), nextCookie = DataUtils.readVarLong(b), verifier = b.getLong();
+            int n = DataUtils.readVarInt(b);
+            String target = null;
+            if (n > 0) {
+                byte[] t = new byte[n - 1];
+                b.get(t);
+                target = new String(t, StandardCharsets.UTF_8);
+            }
+            return new ObjRow(id, gen, type, mode, nlink, uid, gid, size, major, minor, atime, mtime, ctime, parent,
+                    nextCookie, target, verifier);
+        }
+
+        @Override public ObjRow[] createStorage(int size) {
+            return new ObjRow[size];
         }
     }
 }

@@ -18,18 +18,18 @@ import org.echofs.storage.log.RecordCodec;
  * @param linkMax            the largest link count (default 32000); more links give MLINK
  * @param segmentBytes       the size of each preallocated log segment (default 64 MiB, at least 256 KiB)
  * @param checkpointInterval how often a checkpoint runs (default 30 s; zero disables the periodic one)
- * @param metaWriteDelay     how long H2 may keep committed changes in memory before its background
- *                           writer stores them (default 1 s); durability never depends on it (the log
- *                           provides it), only how much start-up replays after a crash
+ * @param metaCheckpointBytes a metadata checkpoint also starts when this many bytes of metadata
+ *                           changes are not yet in the metadata file (default 1 MiB); bounds memory,
+ *                           replay, and the pause of updates a checkpoint causes
  * @param openChannels       how many data files are kept open (default 256)
- * @param cacheEntries       bound of the row cache and of the entry cache (default 65536 each)
+ * @param metaCacheMiB       page cache of the metadata store, in MiB (default 64)
  * @param syncThreads        threads that sync data files (default 4)
  * @param rootMode           permission bits of the root directory of a new volume (default 0755)
  * @param rootUid            owner of the root directory of a new volume (default 0)
  * @param rootGid            group of the root directory of a new volume (default 0)
  */
 public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long maxFileSize, int linkMax,
-                            long segmentBytes, Duration checkpointInterval, Duration metaWriteDelay, int openChannels, int cacheEntries,
+                            long segmentBytes, Duration checkpointInterval, long metaCheckpointBytes, int openChannels, int metaCacheMiB,
                             int syncThreads, int rootMode, int rootUid, int rootGid) {
 
     public static final long DEFAULT_CAPACITY_BYTES = 16L << 30;
@@ -39,16 +39,15 @@ public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long 
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
     public static final long MIN_SEGMENT_BYTES = 256L << 10;
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_META_WRITE_DELAY = Duration.ofSeconds(1);
+    public static final long DEFAULT_META_CHECKPOINT_BYTES = 1L << 20;
     public static final int DEFAULT_OPEN_CHANNELS = 256;
-    public static final int DEFAULT_CACHE_ENTRIES = 65536;
+    public static final int DEFAULT_META_CACHE_MIB = 64;
     public static final int DEFAULT_SYNC_THREADS = 4;
     public static final int DEFAULT_ROOT_MODE = 0755;
 
     public StorageConfig {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(checkpointInterval, "checkpointInterval");
-        Objects.requireNonNull(metaWriteDelay, "metaWriteDelay");
         require(capacityBytes > 0, "capacityBytes must be positive: " + capacityBytes);
         require(maxObjects >= 1, "maxObjects must be at least 1: " + maxObjects);
         require(maxFileSize > 0, "maxFileSize must be positive: " + maxFileSize);
@@ -56,10 +55,9 @@ public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long 
         require(segmentBytes >= MIN_SEGMENT_BYTES && segmentBytes >= 4L * RecordCodec.MAX_RECORD_BYTES
                 && segmentBytes <= (1L << 31), "segmentBytes must be between 256 KiB and 2 GiB: " + segmentBytes);
         require(!checkpointInterval.isNegative(), "checkpointInterval must not be negative: " + checkpointInterval);
-        require(!metaWriteDelay.isNegative() && metaWriteDelay.toMillis() <= Integer.MAX_VALUE,
-                "metaWriteDelay must be 0..2^31 ms: " + metaWriteDelay);
+        require(metaCheckpointBytes >= (64 << 10), "metaCheckpointBytes must be at least 64 KiB: " + metaCheckpointBytes);
         require(openChannels >= 1, "openChannels must be at least 1: " + openChannels);
-        require(cacheEntries >= 16, "cacheEntries must be at least 16: " + cacheEntries);
+        require(metaCacheMiB >= 1 && metaCacheMiB <= 65536, "metaCacheMiB must be 1..65536: " + metaCacheMiB);
         require(syncThreads >= 1 && syncThreads <= 64, "syncThreads must be 1..64: " + syncThreads);
         require((rootMode & ~07777) == 0, "rootMode must be permission bits (07777): " + Integer.toOctalString(rootMode));
     }
@@ -71,47 +69,47 @@ public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long 
     /** The defaults for a volume in {@code dir}. */
     public static StorageConfig defaults(Path dir) {
         return new StorageConfig(dir, DEFAULT_CAPACITY_BYTES, DEFAULT_MAX_OBJECTS, DEFAULT_MAX_FILE_SIZE,
-                DEFAULT_LINK_MAX, DEFAULT_SEGMENT_BYTES, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_META_WRITE_DELAY, DEFAULT_OPEN_CHANNELS,
-                DEFAULT_CACHE_ENTRIES, DEFAULT_SYNC_THREADS, DEFAULT_ROOT_MODE, 0, 0);
+                DEFAULT_LINK_MAX, DEFAULT_SEGMENT_BYTES, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_META_CHECKPOINT_BYTES, DEFAULT_OPEN_CHANNELS,
+                DEFAULT_META_CACHE_MIB, DEFAULT_SYNC_THREADS, DEFAULT_ROOT_MODE, 0, 0);
     }
 
     public StorageConfig withCapacity(long bytes, long objects) {
         return new StorageConfig(dir, bytes, objects, maxFileSize, linkMax, segmentBytes, checkpointInterval,
-                metaWriteDelay, openChannels, cacheEntries, syncThreads, rootMode, rootUid, rootGid);
+                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid);
     }
 
     public StorageConfig withLimits(long newMaxFileSize, int newLinkMax) {
         return new StorageConfig(dir, capacityBytes, maxObjects, newMaxFileSize, newLinkMax, segmentBytes,
-                checkpointInterval, metaWriteDelay, openChannels, cacheEntries, syncThreads, rootMode, rootUid, rootGid);
+                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid);
     }
 
     public StorageConfig withSegmentBytes(long bytes) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, bytes, checkpointInterval,
-                metaWriteDelay, openChannels, cacheEntries, syncThreads, rootMode, rootUid, rootGid);
+                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid);
     }
 
     public StorageConfig withCheckpointInterval(Duration interval) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes, interval,
-                metaWriteDelay, openChannels, cacheEntries, syncThreads, rootMode, rootUid, rootGid);
+                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid);
     }
 
-    public StorageConfig withMetaWriteDelay(Duration delay) {
+    public StorageConfig withMetaCheckpointBytes(long bytes) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, delay, openChannels, cacheEntries, syncThreads, rootMode, rootUid, rootGid);
+                checkpointInterval, bytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid);
     }
 
-    public StorageConfig withCaches(int channels, int entries) {
+    public StorageConfig withCaches(int channels, int cacheMiB) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, metaWriteDelay, channels, entries, syncThreads, rootMode, rootUid, rootGid);
+                checkpointInterval, metaCheckpointBytes, channels, cacheMiB, syncThreads, rootMode, rootUid, rootGid);
     }
 
     public StorageConfig withSyncThreads(int threads) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, metaWriteDelay, openChannels, cacheEntries, threads, rootMode, rootUid, rootGid);
+                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, threads, rootMode, rootUid, rootGid);
     }
 
     public StorageConfig withRoot(int mode, int uid, int gid) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, metaWriteDelay, openChannels, cacheEntries, syncThreads, mode, uid, gid);
+                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, mode, uid, gid);
     }
 }

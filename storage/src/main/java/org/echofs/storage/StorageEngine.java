@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +26,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -61,14 +63,24 @@ import org.slf4j.LoggerFactory;
  * The storage engine: one volume on local disk, implementing {@link Volume}.
  *
  * <h2>How it keeps state</h2>
- * Metadata lives in H2 ({@code DIR/meta}); every metadata change is an {@link UpdateRecord}
- * carrying its outcome, applied to H2 and appended to the write-ahead log ({@code DIR/log})
- * under one update lock, with a log sequence number (LSN). An update's future completes when
- * the log writer has synced its record (group commit: concurrent updates share syncs). H2 is
- * not synced per commit; start-up replays the log records above H2's applied LSN. File data
- * lives only in per-object data files ({@code DIR/data}); a size record is logged only after the
- * data up to that size is synced, and start-up cuts data files back to the size in the
- * metadata and deletes data files of objects that no longer exist.
+ * Metadata lives in an H2 MVStore ({@code DIR/meta}); every metadata change is an
+ * {@link UpdateRecord} carrying its outcome, applied to the store and appended to the
+ * write-ahead log ({@code DIR/log}) under one update lock, with a log sequence number (LSN). An
+ * update's future completes when the log writer has synced its record (group commit:
+ * concurrent updates share syncs). The metadata file is written only by checkpoints, which run
+ * while no record is being applied, so it always holds the state after some LSN; start-up
+ * replays the log records above it. File data lives only in per-object data files
+ * ({@code DIR/data}); a size record is logged only after the data up to that size is synced,
+ * bytes are cut from a data file (truncate, remove) only after the record that frees them is
+ * durable, and start-up after a crash cuts data files back to the size in the metadata and
+ * deletes data files of objects that no longer exist.
+ *
+ * <h2>Checkpoints</h2>
+ * Periodically ({@link StorageConfig#checkpointInterval()}), when the metadata changes not yet in
+ * its file exceed {@link StorageConfig#metaCheckpointBytes()}, when the log has more than two
+ * segments, and at {@link #close()}: unstable writes are made durable, the metadata store writes
+ * its changes (updates wait meanwhile; reads do not) and syncs them, and log segments wholly
+ * below the checkpoint's LSN are deleted.
  *
  * <h2>Semantics worth knowing</h2>
  * <ul>
@@ -149,11 +161,13 @@ public final class StorageEngine implements Volume {
     private final ScheduledExecutorService scheduler;
     private final Map<Long, FileSync> fileSyncs = new HashMap<>(); // guarded by itself
     private final Object checkpointLock = new Object();
+    private final AtomicBoolean checkpointRequested = new AtomicBoolean();
     /** Data file deletes and cuts waiting for their records to be durable; close waits for them. */
-    private final java.util.Set<CompletableFuture<?>> pendingCleanups = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<?>> pendingCleanups = ConcurrentHashMap.newKeySet();
     /** Set when a data file could not be deleted or cut; the volume is then not marked clean at close. */
     private volatile boolean cleanupFailed;
     private volatile boolean closed;
+    private volatile Throwable metaFailure;
 
     // metrics
     private final MetricRegistry metrics;
@@ -161,6 +175,7 @@ public final class StorageEngine implements Volume {
     private final Counter nospc;
     private final Counter refused;
     private final Timer checkpoints;
+    private final Timer checkpointPause;
     private final Timer tGetattr, tLookup, tReadlink, tRead, tReaddir, tWrite, tCommit, tSetattr, tCreate, tMkdir,
             tSymlink, tMknod, tRemove, tRmdir, tRename, tLink, tFsstat;
 
@@ -178,14 +193,14 @@ public final class StorageEngine implements Volume {
         MetaStore meta = null;
         try {
             boolean fresh = vd.fresh();
-            meta = MetaStore.open(vd.meta, fresh, config.cacheEntries(), config.metaWriteDelay().toMillis());
+            meta = MetaStore.open(vd.meta, fresh, config.metaCacheMiB());
             if (fresh) {
                 long now = clock.wallNanos();
                 meta.format(new ObjRow(ROOT_ID, 1, FileType.DIRECTORY, config.rootMode(), 2, config.rootUid(),
                         config.rootGid(), DIR_SIZE, 0, 0, now, now, now, ROOT_ID, 3, null, 0), ROOT_ID + 1, ROOT_ID + 1);
                 meta.setCounter(MetaStore.STARTS, 0);
                 meta.setCounter(MetaStore.CLEAN, 1);
-                meta.checkpointSync();
+                meta.checkpoint();
                 vd.commitFormat(now, config.capacityBytes(), config.maxObjects());
                 LOG.info("created a new volume in {}", vd.root);
             } else {
@@ -221,6 +236,7 @@ public final class StorageEngine implements Volume {
         this.nospc = metrics.counter("storage.nospc");
         this.refused = metrics.counter("storage.refused");
         this.checkpoints = metrics.timer("storage.checkpoints");
+        this.checkpointPause = metrics.timer("storage.checkpoint.pause");
         this.tGetattr = metrics.timer("storage.op.getattr");
         this.tLookup = metrics.timer("storage.op.lookup");
         this.tReadlink = metrics.timer("storage.op.readlink");
@@ -258,7 +274,7 @@ public final class StorageEngine implements Volume {
             long starts = meta.counter(MetaStore.STARTS, 0) + 1;
             meta.setCounter(MetaStore.STARTS, starts);
             meta.setCounter(MetaStore.CLEAN, 0);
-            meta.checkpointSync();
+            meta.checkpoint();
             this.generation = (int) Math.min(Integer.MAX_VALUE, starts);
             this.lastLsn = Math.max(meta.appliedLsn(), recovered.lastLsn());
             this.nextId = Math.max(meta.idLimit(), meta.nextObjectId());
@@ -485,7 +501,7 @@ public final class StorageEngine implements Volume {
     }
 
     /**
-     * Logs one record: checks log space, applies it to H2, appends it. Caller holds the update
+     * Logs one record: checks log space, applies it to the metadata, appends it. Caller holds the update
      * lock. Returns the record's LSN.
      */
     private long commitRecord(UpdateRecord r) throws FsException {
@@ -502,11 +518,23 @@ public final class StorageEngine implements Volume {
         if (!log.hasRoomFor(payload.length)) {
             throw new FsException(FsError.NOSPC, "no preallocated log space is left (the disk is full?)");
         }
+        if (metaFailure != null) {
+            throw new FsException(FsError.IO, "the metadata store failed: " + metaFailure.getMessage());
+        }
         long lsn = lastLsn + 1;
-        MetaStore.Applied applied = meta.apply(lsn, r);
+        MetaStore.Applied applied;
+        try {
+            applied = meta.apply(lsn, r);
+        } catch (MetaException e) {
+            // the record may be half written in memory and is not in the log: stop updating
+            metaFailure = e;
+            LOG.error("the metadata store failed; no further updates are accepted", e);
+            throw e;
+        }
         lastLsn = lsn;
         log.append(lsn, payload);
         updatesByKind.computeIfAbsent(r.kind(), k -> metrics.meter("storage.updates." + k)).mark();
+        if (meta.unsavedBytes() > config.metaCheckpointBytes()) requestCheckpoint();
         return new Committed(lsn, applied);
     }
 
@@ -1050,8 +1078,13 @@ public final class StorageEngine implements Volume {
                 throw e;
             }
             CompletableFuture<Void> done = log.durable(c.lsn);
+            if (size != null && dirty.get(r.id()) != null) {
+                // unstable writes below the new size are still not synced: keep the file dirty (a fresh
+                // entry, so that a sync pass that started before the new size logs nothing old)
+                ObjRow nr = live(r.id());
+                dirty.create(r.id(), new DirtyOverlay.Values(size, nr.mtime(), nr.ctime(), 1));
+            }
             if (size != null) {
-                dirty.remove(r.id());
                 if (size > oldSize) {
                     // growing over bytes a recent truncate left must show zeros
                     DataStore.Handle h = null;
@@ -1426,18 +1459,29 @@ public final class StorageEngine implements Volume {
     // ------------------------------------------------------------------ checkpoints and shutdown
 
     private void onLogRoll() {
-        if (log != null && log.segmentCount() > 2) {
-            try {
-                scheduler.execute(this::checkpointQuietly);
-            } catch (RejectedExecutionException ignored) {
-                // closing; close checkpoints
-            }
+        if (log != null && log.segmentCount() > 2) requestCheckpoint();
+    }
+
+    /** Starts a checkpoint on the checkpoint thread unless one is already requested. */
+    private void requestCheckpoint() {
+        if (!checkpointRequested.compareAndSet(false, true)) return;
+        try {
+            scheduler.execute(() -> {
+                checkpointRequested.set(false);
+                checkpointQuietly(false);
+            });
+        } catch (RejectedExecutionException ignored) {
+            checkpointRequested.set(false); // closing; close checkpoints
         }
     }
 
     private void checkpointQuietly() {
+        checkpointQuietly(true);
+    }
+
+    private void checkpointQuietly(boolean full) {
         try {
-            checkpoint();
+            checkpoint(full);
         } catch (IOException | RuntimeException e) {
             LOG.warn("checkpoint failed (will retry): {}", e.toString());
         }
@@ -1449,14 +1493,38 @@ public final class StorageEngine implements Volume {
      * any thread.
      */
     public void checkpoint() throws IOException {
+        checkpoint(true);
+    }
+
+    /**
+     * A checkpoint. A {@code full} one (periodic, explicit, at close) first makes unstable writes
+     * durable and also compacts the metadata file; the others (when metadata changes pile up)
+     * only write the metadata.
+     */
+    private void checkpoint(boolean full) throws IOException {
+        boolean compact = full;
         synchronized (checkpointLock) {
             if (log == null) return;
             Timer.Context t = checkpoints.time();
             try {
-                flushDirty();
-                long applied = meta.appliedLsn();
+                if (full) flushDirty();
+                long applied;
+                updateLock.lock();
+                Timer.Context paused = checkpointPause.time();
                 try {
-                    meta.checkpointSync();
+                    // no record is being applied now, so the metadata file gets a whole state; and it
+                    // never gets ahead of the durable log
+                    log.awaitDurable(lastLsn);
+                    applied = meta.appliedLsn();
+                    meta.checkpoint(compact);
+                } catch (MetaException | FsException e) {
+                    throw new IOException(e.getMessage(), e);
+                } finally {
+                    paused.stop();
+                    updateLock.unlock();
+                }
+                try {
+                    meta.sync();
                 } catch (MetaException e) {
                     throw new IOException(e.getMessage(), e);
                 }
@@ -1494,8 +1562,13 @@ public final class StorageEngine implements Volume {
             }
             checkpoint();
             if (log.failure() == null && !cleanupFailed) {
-                meta.setCounter(MetaStore.CLEAN, 1);
-                meta.checkpointSync();
+                updateLock.lock();
+                try {
+                    meta.setCounter(MetaStore.CLEAN, 1);
+                    meta.checkpoint();
+                } finally {
+                    updateLock.unlock();
+                }
             }
         } catch (Exception e) {
             LOG.error("closing volume {} cleanly failed; the next start will recover it", vdir.root, e);
@@ -1525,7 +1598,7 @@ public final class StorageEngine implements Volume {
 
     /**
      * Stops as a crash would, for tests of recovery: no checkpoint, no flush of unstable writes,
-     * queued log records dropped, H2 closed without storing its latest changes.
+     * queued log records dropped, the metadata store closed without storing its latest changes.
      */
     void crashForTest() {
         if (closed) return;

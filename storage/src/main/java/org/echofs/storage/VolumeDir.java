@@ -23,7 +23,7 @@ import org.echofs.storage.log.LogFormat;
  * <pre>
  * DIR/volume.properties  volume id, fsid, format version, capacity, creation time
  * DIR/LOCK               locked (FileChannel.tryLock) while an engine or fsck has the volume open
- * DIR/meta/              H2 database (MVStore)
+ * DIR/meta/              metadata: an H2 MVStore file (echofs.mv.db)
  * DIR/log/               write-ahead log segments
  * DIR/data/              one file per regular file
  * </pre>

@@ -177,6 +177,19 @@ class DataTest {
         assertEquals(7, v.e.metaForTest().object(f).size());
     }
 
+    @Test void commitAfterATruncateStillSyncsEarlierUnstableWrites() throws Exception {
+        long f = v.file(root, "f").fileId();
+        v.write(ROOT, f, 0, "unstable", Stability.UNSTABLE);
+        get(v.e.setattr(ROOT, f, SetAttributes.NONE.withSize(8192L), null));
+        long syncs = v.metrics.counter("storage.data.fsyncs").getCount();
+        get(v.e.commit(f));
+        assertEquals(syncs + 1, v.metrics.counter("storage.data.fsyncs").getCount(), "the commit synced the data");
+        assertEquals(8192, v.e.metaForTest().object(f).size());
+        assertEquals("unstable", v.readString(f, 0, 8));
+        get(v.e.commit(f));
+        assertEquals(syncs + 1, v.metrics.counter("storage.data.fsyncs").getCount(), "nothing left to sync");
+    }
+
     @Test void truncateErrors() throws Exception {
         long d = v.mkdir(root, "d").fileId();
         long p = get(v.e.mknod(ROOT, root, "p", org.echofs.core.fs.FileType.FIFO, SetAttributes.NONE, 0, 0)).object().fileId();

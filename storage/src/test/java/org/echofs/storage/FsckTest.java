@@ -73,13 +73,13 @@ class FsckTest {
             long a = v.lookup(r, "a");
             dataId = v.lookup(r, "g");
             MetaStore m = v.e.metaForTest();
-            m.executeForTest("UPDATE objects SET nlink=5 WHERE id=" + f);
-            m.executeForTest("INSERT INTO entries(dir, name, child, cookie) VALUES(" + r + ", 'dangling', 424242, 1000)");
-            m.executeForTest("UPDATE objects SET next_cookie=2000 WHERE id=" + r);
-            m.executeForTest("INSERT INTO objects SELECT 777000, gen, type, mode, 1, uid, gid, 0, 0, 0, atime, mtime, ctime,"
-                    + " 0, 0, NULL, 0 FROM objects WHERE id=" + f);
-            m.executeForTest("UPDATE objects SET parent=" + a + " WHERE id=" + b);
-            m.executeForTest("UPDATE counters SET v=5 WHERE k='next_object_id'");
+            ObjRow fr = m.object(f);
+            m.putObjectForTest(fr.withNlink(5));
+            m.putEntryForTest(r, "dangling", 424242, 1000);
+            m.putObjectForTest(m.object(r).withNextCookie(2000));
+            m.putObjectForTest(new ObjRow(777000, 1, FileType.REGULAR, 0644, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, null, 0));
+            m.putObjectForTest(m.object(b).withParent(a));
+            m.setCounter(MetaStore.NEXT_OBJECT_ID, 5);
         }
         Path orphanData = dir.resolve("data/ff/00/00000000000000ff");
         Files.createDirectories(orphanData.getParent());
@@ -111,13 +111,27 @@ class FsckTest {
             long y = v.mkdir(x, "y").fileId();
             MetaStore m = v.e.metaForTest();
             // detach x from the root and hang it below its own child
-            m.executeForTest("UPDATE entries SET dir=" + y + " WHERE child=" + x);
-            m.executeForTest("UPDATE objects SET parent=" + y + " WHERE id=" + x);
-            m.executeForTest("UPDATE objects SET nlink=3 WHERE id=" + y);
-            m.executeForTest("UPDATE objects SET nlink=2 WHERE id=" + v.root());
+            m.removeEntryForTest(v.root(), "x");
+            m.putEntryForTest(y, "x", x, 3);
+            m.putObjectForTest(m.object(y).withNextCookie(4).withNlink(3));
+            m.putObjectForTest(m.object(x).withParent(y));
+            m.putObjectForTest(m.object(v.root()).withNlink(2));
         }
         FsckReport report = new Fsck().check(dir);
         assertEquals(2, report.problems(FsckReport.Kind.UNREACHABLE_OBJECT).size(), report.toText());
+        assertEquals(2, report.problems().size(), report.toText());
+    }
+
+    @Test void findsACookieIndexThatDisagreesWithTheEntries() throws Exception {
+        Path dir = tmp.resolve("vol");
+        try (Vol v = new Vol(dir)) {
+            long f = v.file(v.root(), "f").fileId();
+            v.e.metaForTest().putEntryForTest(v.root(), "f", f, 3); // same name, second index entry
+            v.e.metaForTest().putObjectForTest(v.e.metaForTest().object(v.root()).withNextCookie(9));
+            v.e.metaForTest().putEntryForTest(v.root(), "f", f, 7);
+        }
+        FsckReport report = new Fsck().check(dir);
+        assertFalse(report.problems(FsckReport.Kind.BAD_COOKIE).isEmpty(), report.toText());
     }
 
     @Test void refusesSomethingThatIsNotAVolume() throws Exception {

@@ -137,6 +137,9 @@ public final class StorageBench {
                             System.nanoTime() - t0);
                 }
             }
+            com.codahale.metrics.Snapshot pause = metrics.timer("storage.checkpoint.pause").getSnapshot();
+            System.out.printf("checkpoints %d, update pause mean %.1f ms, max %.1f ms%n",
+                    metrics.timer("storage.checkpoint.pause").getCount(), pause.getMean() / 1e6, pause.getMax() / 1e6);
             System.out.printf("log syncs %d, appends %d, records/sync mean %.2f, data fsyncs %d%n",
                     metrics.counter("storage.log.syncs").getCount(), metrics.counter("storage.log.appends").getCount(),
                     metrics.histogram("storage.log.records-per-sync").getSnapshot().getMean(),

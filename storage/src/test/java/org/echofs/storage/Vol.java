@@ -50,7 +50,7 @@ final class Vol implements AutoCloseable {
         this.clock = new ManualClock(T0);
         this.engineClock = clock;
         this.config = tweak.apply(StorageConfig.defaults(dir).withSegmentBytes(256 << 10)
-                .withCheckpointInterval(Duration.ZERO).withMetaWriteDelay(Duration.ofSeconds(60)).withRoot(0777, 0, 0));
+                .withCheckpointInterval(Duration.ZERO).withRoot(0777, 0, 0));
         this.e = StorageEngine.open(config, engineClock, metrics);
     }
 
