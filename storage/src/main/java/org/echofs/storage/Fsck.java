@@ -19,8 +19,11 @@ import org.echofs.storage.log.LogRecovery;
  * counts match the entries (directories: 2 + subdirectories); each directory's parent matches
  * its entry; no object id is at or above the next id; entry cookies are below their directory's
  * next cookie; data files belong to live regular files and are not longer than their size.
- * Data file leftovers of a crash are reported, not repaired (the engine repairs them when it
- * next opens the volume).
+ * Data file leftovers of a crash (a data file longer than its file, holding unstable bytes that
+ * were never committed; the data file of an object whose removal was logged) are not damage on a
+ * volume that was not shut down cleanly: the engine removes them when it next opens the volume,
+ * so the report lists them apart as {@link FsckReport#leftovers()}. On a cleanly shut down
+ * volume they are problems. Nothing is repaired here.
  *
  * <p>Holds all object rows in memory while checking. Not thread-safe; use one per check.
  */
@@ -42,8 +45,9 @@ public final class Fsck {
             }
             try {
                 LogRecovery.Result rec = LogRecovery.recover(vd.log, meta.appliedLsn(), e -> meta.apply(e.lsn(), e.record()));
+                boolean clean = meta.counter(MetaStore.CLEAN, 0) == 1 && rec.replayed() == 0 && !rec.truncatedTail();
                 if (rec.replayed() > 0) meta.checkpoint();
-                return check(vd, meta, rec.replayed());
+                return check(vd, meta, rec.replayed(), clean);
             } catch (MetaException e) {
                 throw new IOException(e.getMessage(), e);
             } finally {
@@ -54,8 +58,10 @@ public final class Fsck {
         }
     }
 
-    private FsckReport check(VolumeDir vd, MetaStore meta, int replayed) throws IOException {
+    private FsckReport check(VolumeDir vd, MetaStore meta, int replayed, boolean cleanShutdown) throws IOException {
         List<FsckReport.Problem> problems = new ArrayList<>();
+        List<FsckReport.Problem> leftovers = new ArrayList<>();
+        List<FsckReport.Problem> dataLeftovers = cleanShutdown ? problems : leftovers;
         Map<Long, ObjRow> objects = new HashMap<>();
         meta.scanObjects(r -> objects.put(r.id(), r));
         Map<Long, Integer> links = new HashMap<>();
@@ -169,16 +175,16 @@ public final class Fsck {
                 }
                 ObjRow r = objects.get(id);
                 if (r == null || !r.isFile()) {
-                    problems.add(new FsckReport.Problem(FsckReport.Kind.ORPHAN_DATA_FILE, id,
+                    dataLeftovers.add(new FsckReport.Problem(FsckReport.Kind.ORPHAN_DATA_FILE, id,
                             "data file " + path + " of " + (r == null ? "a removed object" : "a " + r.type())));
                 } else if (length > r.size()) {
-                    problems.add(new FsckReport.Problem(FsckReport.Kind.DATA_FILE_TOO_LONG, id,
+                    dataLeftovers.add(new FsckReport.Problem(FsckReport.Kind.DATA_FILE_TOO_LONG, id,
                             "data file has " + length + " bytes, the file's size is " + r.size()));
                 }
             });
         } finally {
             data.close();
         }
-        return new FsckReport(vd.root, objects.size(), entryCount[0], dataFiles[0], replayed, problems);
+        return new FsckReport(vd.root, objects.size(), entryCount[0], dataFiles[0], replayed, problems, leftovers);
     }
 }

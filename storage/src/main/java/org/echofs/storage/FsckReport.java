@@ -13,12 +13,15 @@ import java.util.List;
  * @param dataFiles       files in the data directory
  * @param replayedRecords log records replayed into the metadata before checking
  * @param problems        what is wrong, in the order found
+ * @param leftovers       crash leftovers in the data directory of a volume that was not shut down
+ *                        cleanly, which the engine removes when it next opens the volume (not damage)
  */
 public record FsckReport(Path dir, long objects, long entries, long dataFiles, int replayedRecords,
-                         List<Problem> problems) {
+                         List<Problem> problems, List<Problem> leftovers) {
 
     public FsckReport {
         problems = List.copyOf(problems);
+        leftovers = List.copyOf(leftovers);
     }
 
     /** Kinds of damage. */
@@ -71,6 +74,11 @@ public record FsckReport(Path dir, long objects, long entries, long dataFiles, i
                 .append(" entries, ").append(dataFiles).append(" data files");
         if (replayedRecords > 0) b.append(", replayed ").append(replayedRecords).append(" log records");
         b.append('\n');
+        if (!leftovers.isEmpty()) {
+            b.append(leftovers.size()).append(leftovers.size() == 1 ? " crash leftover" : " crash leftovers")
+                    .append(" (not damage; removed when the volume next opens)\n");
+            for (Problem p : leftovers) b.append("  ").append(p).append('\n');
+        }
         if (problems.isEmpty()) {
             b.append("clean\n");
         } else {
