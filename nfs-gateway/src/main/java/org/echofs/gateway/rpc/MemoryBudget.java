@@ -139,6 +139,17 @@ final class MemoryBudget {
         wakeHead();
     }
 
+    /** {@link ServerConnection#memoryNeed} of a connection waiting to read again, not for a call. */
+    static final long TO_READ = Long.MIN_VALUE;
+
+    /**
+     * True when connections may read: the budget is not all taken and partial records are within
+     * their share (else they wait for connections being closed for it to go).
+     */
+    boolean readable() {
+        return reserved.get() < limit && partial.get() <= partialLimit;
+    }
+
     /** Wakes the first waiting connection if what it needs fits now. */
     void wakeHead() {
         ServerConnection head;
@@ -147,7 +158,7 @@ final class MemoryBudget {
         }
         if (head == null) return;
         long need = head.memoryNeed;
-        if (reserved.get() + need > capFor(need)) return;
+        if (need == TO_READ ? !readable() : reserved.get() + need > capFor(need)) return;
         ServerConnection c = waiters.pollFirst();
         if (c != null) c.wakeForMemory();
     }
@@ -155,10 +166,12 @@ final class MemoryBudget {
     /**
      * After partial records grew: while they are over their share of the budget, or the budget
      * is exceeded and partial records hold a quarter of it, asks the connection holding the most
-     * partial-record bytes to close (bytes of connections already asked count as gone).
+     * partial-record bytes to close (bytes of connections already asked count as gone). One scan
+     * of the open connections per connection closed.
      */
     void shedPartials() {
-        for (int round = 0; round < 16; round++) {
+        // Each round claims another connection, so this ends.
+        while (true) {
             if (!overByPartials(partial.get(), reserved.get())) return;
             ServerConnection victim = null;
             long most = 0;

@@ -211,8 +211,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
         } else if (boundary) {
             partialSince = -1;
         }
-        if (!readGated && budget.reserved() >= budget.limit) {
-            // The whole budget is taken: read nothing more until some of it is released.
+        if (!readGated && !budget.readable()) {
+            // The whole budget is taken, or partial records are over their share while the
+            // connections closed for it go: read nothing more until bytes are given back.
             readGated = true;
             metrics.readMemoryPauses.inc();
         }
@@ -339,10 +340,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
 
     private void updateAutoRead() {
         if (readGated && pending.isEmpty() && !queuedForMemory && !closed) {
-            if (budget.reserved() < budget.limit) {
+            if (budget.readable()) {
                 readGated = false;
             } else {
-                awaitMemory(1, false);
+                awaitMemory(MemoryBudget.TO_READ, false);
             }
         }
         boolean want = !pausedForCalls && !closed && channel.isWritable() && pending.isEmpty() && !readGated
@@ -525,6 +526,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
         metrics.budgetCloses.inc();
         budget.logBudgetClose(log, remote, partialCharged);
         closeNow();
+        // The partial record is dropped now, not when the channel reports the close.
+        assembler.release();
+        reconcilePartial();
     }
 
     // ---------------------------------------------------------------- writing
