@@ -104,6 +104,18 @@ final class MemoryBudget {
         }
     }
 
+    /**
+     * Adds {@code add} bytes if {@code need} more fit under the whole budget: for a small call
+     * and the credit its connection takes along (see {@link ServerConnection}).
+     */
+    boolean tryReserveSmall(long need, long add) {
+        for (;;) {
+            long cur = reserved.get();
+            if (cur + need > limit) return false;
+            if (reserved.compareAndSet(cur, cur + add)) return true;
+        }
+    }
+
     /** Adds {@code delta} bytes without a check (negative: releases them and wakes a waiter). */
     void add(long delta) {
         reserved.addAndGet(delta);

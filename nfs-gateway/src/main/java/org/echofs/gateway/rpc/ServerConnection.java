@@ -51,6 +51,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
 
     private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
 
+    /** Credit a connection takes from the shared counter along with a small call ({@link #credit}). */
+    private static final long CREDIT = 64 * 1024;
+
     /** While replies wait to be written, the write-stall check runs at least this often (real time). */
     private static final long WRITE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -102,6 +105,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
     private long batch;
     /** Change of {@link #held} not yet applied to the shared counter (applied by {@link #settle}). */
     private long globalDelta;
+    /**
+     * Bytes taken from the shared counter for small calls to come in this batch, not yet used (not
+     * part of {@link #held}): one compare-and-set per batch instead of one per call. Given back by
+     * {@link #settle} at the end of every batch, so only connections in the middle of one hold any.
+     */
+    private long credit;
     /** Markers written whose promise has not completed. */
     private int markersOut;
     /** Replies are waiting to be written: the write-stall check is on. */
@@ -111,6 +120,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
     /** Calls waiting for their reservation to fit, in arrival order. */
     private final ArrayDeque<ServerCall> pending = new ArrayDeque<>();
     private boolean admitting;
+    /** Reading was switched off by the last {@link #updateAutoRead}. */
+    private boolean readingOff;
     /** Reading is paused because the whole budget is taken. */
     private boolean readGated;
     /** In the budget's queue, or woken and not yet run. */
@@ -348,6 +359,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
         }
         boolean want = !pausedForCalls && !closed && channel.isWritable() && pending.isEmpty() && !readGated
                 && held < budget.connectionLimit;
+        readingOff = !want;
         if (channel.config().isAutoRead() != want) {
             channel.config().setAutoRead(want);
             if (want && partialSince >= 0) {
@@ -385,11 +397,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
         globalDelta -= bytes;
     }
 
-    /** Applies {@link #globalDelta} to the shared counter. */
+    /** Applies {@link #globalDelta} to the shared counter and gives back the unused credit. */
     private void settle() {
-        if (globalDelta != 0) {
-            long d = globalDelta;
+        long d = globalDelta - credit;
+        if (d != 0) {
             globalDelta = 0;
+            credit = 0;
             budget.add(d);
         }
     }
@@ -413,7 +426,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
             return OWN_BUDGET;
         }
         long add = q - counted + r;
-        if (!budget.tryReserve(need, add, woken)) {
+        if (need <= MemoryBudget.SMALL && add <= credit) {
+            credit -= add;
+        } else if (need <= MemoryBudget.SMALL && budget.tryReserveSmall(need + CREDIT, add + CREDIT)) {
+            credit += CREDIT;
+        } else if (!budget.tryReserve(need, add, woken)) {
             return GLOBAL_BUDGET;
         }
         held += add;
@@ -585,7 +602,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
             pausedForCalls = false;
         }
         tryAdmitPending(false);
-        updateAutoRead();
+        if (readingOff) updateAutoRead(); // reading is switched off only by updateAutoRead itself
     }
 
     /** Writes a reply on the event loop; flushed at the end of the batch or by a flush task. */
@@ -606,7 +623,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
     }
 
     private void scheduleFlush() {
-        if ((needFlush || globalDelta != 0) && !flushTaskScheduled && !closed) {
+        if (closed) {
+            settle(); // nothing to flush any more; what finished calls gave back still counts
+            return;
+        }
+        if ((needFlush || globalDelta != 0 || credit != 0) && !flushTaskScheduled) {
             flushTaskScheduled = true;
             loop.execute(flushTask);
         }

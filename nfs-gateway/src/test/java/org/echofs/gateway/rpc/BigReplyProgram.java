@@ -22,6 +22,8 @@ final class BigReplyProgram implements RpcProgram {
     static final int HOLD = 2;
     /** Encoding the reply runs out of memory. */
     static final int OOM = 3;
+    /** Answers every call parked in {@link #held} (on this call's I/O thread), then itself. */
+    static final int RELEASE = 4;
 
     final AtomicInteger bigDispatched = new AtomicInteger();
     final LinkedBlockingQueue<RpcCall> held = new LinkedBlockingQueue<>();
@@ -36,7 +38,7 @@ final class BigReplyProgram implements RpcProgram {
 
     @Override public int highVersion() { return 1; }
 
-    @Override public boolean hasProcedure(int version, int procedure) { return procedure >= NULL && procedure <= OOM; }
+    @Override public boolean hasProcedure(int version, int procedure) { return procedure >= NULL && procedure <= RELEASE; }
 
     @Override public boolean isNonIdempotent(int version, int procedure) { return false; }
 
@@ -79,6 +81,11 @@ final class BigReplyProgram implements RpcProgram {
             case OOM -> call.reply(enc -> {
                 throw new OutOfMemoryError("Cannot reserve 1048576 bytes of direct buffer memory (test)");
             });
+            case RELEASE -> {
+                RpcCall c;
+                while ((c = held.poll()) != null) c.reply(XdrWritable.VOID);
+                call.reply(XdrWritable.VOID);
+            }
             default -> call.replyProcedureUnavailable();
         }
     }
