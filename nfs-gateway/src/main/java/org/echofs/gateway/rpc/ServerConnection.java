@@ -350,11 +350,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
     // ---------------------------------------------------------------- flow control
 
     private void updateAutoRead() {
-        if (readGated && pending.isEmpty() && !queuedForMemory && !closed) {
+        if (readGated && pending.isEmpty() && !closed) {
             if (budget.readable()) {
                 readGated = false;
             } else {
-                awaitMemory(MemoryBudget.TO_READ, false);
+                awaitMemory(MemoryBudget.TO_READ, false); // or, already queued, now waits for this
             }
         }
         boolean want = !pausedForCalls && !closed && channel.isWritable() && pending.isEmpty() && !readGated
@@ -399,11 +399,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
 
     /** Applies {@link #globalDelta} to the shared counter and gives back the unused credit. */
     private void settle() {
-        long d = globalDelta - credit;
-        if (d != 0) {
+        if (globalDelta != 0 || credit != 0) {
+            long d = globalDelta - credit;
             globalDelta = 0;
             credit = 0;
-            budget.add(d);
+            if (d != 0) budget.add(d);
         }
     }
 
