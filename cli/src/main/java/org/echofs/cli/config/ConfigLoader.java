@@ -10,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Reads {@code gateway.yaml} into a {@link GatewayConfig}, validating everything at once: unknown
@@ -83,11 +85,26 @@ public final class ConfigLoader {
         Section r = top.section("rpc");
         long maxRecord = r.size("max-record-size", RpcOptions.DEFAULT_MAX_RECORD_SIZE,
                 NfsOptions.MIN_TRANSFER + RpcOptions.HEADER_ROOM, RpcOptions.MAX_RECORD_SIZE_LIMIT);
-        RpcOptions rpc = new RpcOptions(maxRecord,
-                (int) r.integer("max-connections", RpcOptions.DEFAULT_MAX_CONNECTIONS, 1, RpcOptions.MAX_CONNECTIONS_LIMIT));
+        int maxConnections = (int) r.integer("max-connections", RpcOptions.DEFAULT_MAX_CONNECTIONS, 1,
+                RpcOptions.MAX_CONNECTIONS_LIMIT);
+        OptionalLong memoryBudget = r.size("memory-budget", ByteSize.MIB, RpcOptions.BUDGET_LIMIT);
+        long connectionBudget = r.size("connection-budget", RpcOptions.defaultConnectionBudget(maxRecord),
+                ByteSize.MIB, RpcOptions.BUDGET_LIMIT);
+        Duration writeStall = r.duration("write-stall-timeout", RpcOptions.DEFAULT_WRITE_STALL_TIMEOUT,
+                RpcOptions.MIN_WRITE_STALL_TIMEOUT, RpcOptions.MAX_WRITE_STALL_TIMEOUT);
+        RpcOptions rpc = new RpcOptions(maxRecord, maxConnections, memoryBudget, connectionBudget, writeStall);
         if (rpc.maxRecordSize() < nfs.wtmax() + RpcOptions.HEADER_ROOM) {
             r.invalid("max-record-size", ByteSize.format(rpc.maxRecordSize()) + " leaves no room for a WRITE of nfs.wtmax "
                     + ByteSize.format(nfs.wtmax()) + " (needs at least " + ByteSize.format(nfs.wtmax() + RpcOptions.HEADER_ROOM) + ")");
+        }
+        if (rpc.connectionBudget() < rpc.maxRecordSize()) {
+            r.invalid("connection-budget", ByteSize.format(rpc.connectionBudget()) + " is below rpc.max-record-size "
+                    + ByteSize.format(rpc.maxRecordSize()) + " (one connection must be able to hold a whole record)");
+        }
+        if (memoryBudget.isPresent() && memoryBudget.getAsLong() < 2 * rpc.maxRecordSize()) {
+            r.invalid("memory-budget", ByteSize.format(memoryBudget.getAsLong()) + " is below twice rpc.max-record-size "
+                    + ByteSize.format(rpc.maxRecordSize()) + " (needs at least "
+                    + ByteSize.format(2 * rpc.maxRecordSize()) + ")");
         }
 
         top.rejectUnknown();

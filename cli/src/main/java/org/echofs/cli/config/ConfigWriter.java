@@ -59,6 +59,17 @@ public final class ConfigWriter {
                 + ByteSize.format(RpcOptions.DEFAULT_MAX_RECORD_SIZE) + ")");
         line(y, 1, "max-connections", Integer.toString(c.rpc().maxConnections()), "client connections at once (default "
                 + RpcOptions.DEFAULT_MAX_CONNECTIONS + ")");
+        String budgetDefault = "default: half of the JVM's direct memory, 16MiB to 1GiB";
+        if (c.rpc().memoryBudget().isPresent()) {
+            line(y, 1, "memory-budget", ByteSize.format(c.rpc().memoryBudget().getAsLong()), budgetDefault);
+        } else {
+            line(y, 1, "# memory-budget", "128MiB", budgetDefault);
+        }
+        line(y, 1, "connection-budget", ByteSize.format(c.rpc().connectionBudget()), "the same per connection (default "
+                + ByteSize.format(RpcOptions.DEFAULT_CONNECTION_BUDGET) + " or 2 x max-record-size)");
+        line(y, 1, "write-stall-timeout", Durations.format(c.rpc().writeStallTimeout()),
+                "close a client that takes no reply for this long (default "
+                        + Durations.format(RpcOptions.DEFAULT_WRITE_STALL_TIMEOUT) + ")");
         return y.toString();
     }
 

@@ -9,11 +9,13 @@ import org.echofs.cli.config.YamlTree.ScalarNode;
 import java.net.InetAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Reads typed values out of one mapping of the configuration, recording a problem (with file and
@@ -165,6 +167,38 @@ final class Section {
             return defaultValue;
         }
         return inRange(key, s.get().line(), value, min, max, ByteSize.format(min), ByteSize.format(max), defaultValue);
+    }
+
+    /** A size that has no fixed default: empty when the key is absent (or its value is bad: a problem). */
+    OptionalLong size(String key, long min, long max) {
+        if (!entries.containsKey(key)) {
+            known.put(key, Boolean.TRUE);
+            return OptionalLong.empty();
+        }
+        long bad = -1;
+        long value = size(key, bad, min, max);
+        return value == bad ? OptionalLong.empty() : OptionalLong.of(value);
+    }
+
+    /** A duration with a unit ({@link Durations}). */
+    Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
+        Optional<ScalarNode> s = scalar(key);
+        if (s.isEmpty()) {
+            return defaultValue;
+        }
+        Duration value;
+        try {
+            value = Durations.parse(s.get().text());
+        } catch (IllegalArgumentException e) {
+            problem(s.get().line(), qualified(key) + ": " + e.getMessage());
+            return defaultValue;
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            problem(s.get().line(), qualified(key) + ": " + Durations.format(value) + " is out of range ("
+                    + Durations.format(min) + " to " + Durations.format(max) + ")");
+            return defaultValue;
+        }
+        return value;
     }
 
     private long inRange(String key, int at, long value, long min, long max, String minText, String maxText,

@@ -163,11 +163,8 @@ public final class StandaloneGateway implements AutoCloseable {
                 new Nfs3Config((int) config.nfs().rtmax(), (int) config.nfs().wtmax(), Nfs3Config.DEFAULTS.dirPreferred()),
                 registry);
         MountProgram mount = new MountProgram(volume, exports, roots, handles, workers, registry);
-        RpcServer rpc = new RpcServer(RpcServerConfig.defaults()
-                .withBindAddress(config.bind()).withPort(config.nfs().port())
-                .withMaxRecordSize((int) config.rpc().maxRecordSize())
-                .withMaxConnections(config.rpc().maxConnections()),
-                List.of(nfs, mount), registry, clock);
+        RpcServerConfig rpcConfig = rpcConfig(config);
+        RpcServer rpc = new RpcServer(rpcConfig, List.of(nfs, mount), registry, clock);
         opened.push(rpc);
         InetSocketAddress address = bind(rpc);
 
@@ -192,9 +189,26 @@ public final class StandaloneGateway implements AutoCloseable {
                         : e.getCause().getMessage());
             }
         }
-        LOG.info("serving NFSv3 and MOUNT v3 on {} with exports {}", address, exports.exports().stream()
-                .map(x -> x.path() + " (id " + x.id() + ")").toList());
+        LOG.info("serving NFSv3 and MOUNT v3 on {} with exports {}; RPC memory budget {} bytes ({} per connection)",
+                address, exports.exports().stream().map(x -> x.path() + " (id " + x.id() + ")").toList(),
+                rpcConfig.memoryBudget(), rpcConfig.connectionBudget());
         return new NfsService(address, exports.exports().get(0).path(), portmap);
+    }
+
+    /**
+     * The NFS/MOUNT server's settings from the {@code rpc} section. Without {@code memory-budget},
+     * the budget is derived from this JVM's direct memory ({@link RpcServerConfig#defaultMemoryBudget()}),
+     * raised to twice the record size if that is more.
+     */
+    static RpcServerConfig rpcConfig(GatewayConfig config) {
+        int maxRecord = (int) config.rpc().maxRecordSize();
+        long memory = config.rpc().memoryBudget()
+                .orElse(Math.max(RpcServerConfig.defaultMemoryBudget(), 2L * maxRecord));
+        RpcServerConfig d = RpcServerConfig.defaults();
+        return new RpcServerConfig(config.bind(), config.nfs().port(), maxRecord, d.ioThreads(),
+                config.rpc().maxConnections(), d.maxCallsInFlightPerConnection(), d.idleTimeout(), d.recordTimeout(),
+                config.rpc().writeStallTimeout(), memory, config.rpc().connectionBudget(), d.drcMaxEntries(),
+                d.drcMaxBytes(), d.drcMaxAge(), d.metricPrefix());
     }
 
     private static InetSocketAddress bind(RpcServer server) throws IOException {

@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -66,6 +68,9 @@ class ConfigLoaderTest {
         assertEquals(1_000_000L, c.storage().maxObjects());
         assertEquals((1 << 20) + (64 << 10), c.rpc().maxRecordSize());
         assertEquals(1024, c.rpc().maxConnections());
+        assertEquals(OptionalLong.empty(), c.rpc().memoryBudget());
+        assertEquals(16L << 20, c.rpc().connectionBudget());
+        assertEquals(Duration.ofSeconds(30), c.rpc().writeStallTimeout());
     }
 
     @Test
@@ -98,6 +103,9 @@ class ConfigLoaderTest {
                 rpc:
                   max-record-size: 2MiB
                   max-connections: 10
+                  memory-budget: 64MiB
+                  connection-budget: 4MiB
+                  write-stall-timeout: 45s
                 """);
         GatewayConfig c = ConfigLoader.load(file);
         assertEquals(Path.of("/srv/echofs"), c.dir());
@@ -111,7 +119,7 @@ class ConfigLoaderTest {
         assertEquals(9100, c.metrics().port());
         assertFalse(c.metrics().jmx());
         assertEquals(new StorageOptions(2L << 40, 50000), c.storage());
-        assertEquals(new RpcOptions(2 << 20, 10), c.rpc());
+        assertEquals(new RpcOptions(2 << 20, 10, OptionalLong.of(64 << 20), 4 << 20, Duration.ofSeconds(45)), c.rpc());
         assertEquals(tmp.resolve("etc/gateway.yaml"), c.file());
     }
 
@@ -186,6 +194,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void memoryBudgetsAndWriteStallTimeout() throws Exception {
+        // Without connection-budget, it grows with the record size.
+        GatewayConfig big = ConfigLoader.load(write("gateway.yaml", "rpc:\n  max-record-size: 32MiB\n"));
+        assertEquals(64L << 20, big.rpc().connectionBudget());
+        assertEquals(at(3) + "rpc.connection-budget: 1MiB is below rpc.max-record-size 1088KiB (one connection "
+                + "must be able to hold a whole record)", only("rpc:\n  max-record-size: 1088KiB\n  connection-budget: 1MiB\n"));
+        assertEquals(at(2) + "rpc.memory-budget: 2MiB is below twice rpc.max-record-size 1088KiB (needs at least "
+                + "2176KiB)", only("rpc:\n  memory-budget: 2MiB\n"));
+        assertEquals(at(2) + "rpc.memory-budget: 1000 is out of range (1MiB to 1TiB)", only("rpc:\n  memory-budget: 1000\n"));
+        assertEquals(at(2) + "rpc.write-stall-timeout: 500ms is out of range (1s to 1h)",
+                only("rpc:\n  write-stall-timeout: 500ms\n"));
+        String bare = only("rpc:\n  write-stall-timeout: 30\n");
+        assertTrue(bare.startsWith(at(2) + "rpc.write-stall-timeout: '30' is not a duration"), bare);
+        String unit = only("rpc:\n  write-stall-timeout: 3 weeks\n");
+        assertTrue(unit.startsWith(at(2) + "rpc.write-stall-timeout: '3 weeks' has an unknown unit 'weeks'"), unit);
+        assertEquals(at(2) + "rpc.memory-budget has no value (leave the key out to get the default)",
+                only("rpc:\n  memory-budget:\n"));
+    }
+
+    @Test
     void recordSizeMustLeaveRoomForTheLargestWrite() throws Exception {
         String p = only("nfs:\n  wtmax: 4MiB\nrpc:\n  max-record-size: 2MiB\n");
         assertEquals(at(4) + "rpc.max-record-size: 2MiB leaves no room for a WRITE of nfs.wtmax 4MiB "
@@ -255,7 +283,7 @@ class ConfigLoaderTest {
                 portmap: {enabled: true, address: 127.0.0.9, port: 0}
                 metrics: {port: 9999, jmx: false}
                 storage: {capacity: 1GB, max-objects: 99}
-                rpc: {max-record-size: 8MiB, max-connections: 3}
+                rpc: {max-record-size: 8MiB, max-connections: 3, memory-budget: 1GiB, write-stall-timeout: 2min}
                 """);
         GatewayConfig c = ConfigLoader.load(file);
         Path again = write("again/gateway.yaml", ConfigWriter.render(c));
@@ -287,7 +315,8 @@ class ConfigLoaderTest {
         assertEquals(GatewayConfig.defaults(example), c);
         String text = Files.readString(example);
         for (String key : List.of("dir:", "bind:", "exports:", "port:", "rtmax:", "wtmax:", "enabled:", "# address:",
-                "jmx:", "capacity:", "max-objects:", "max-record-size:", "max-connections:")) {
+                "jmx:", "capacity:", "max-objects:", "max-record-size:", "max-connections:", "# memory-budget:",
+                "connection-budget:", "write-stall-timeout:")) {
             assertTrue(text.contains(key), key);
         }
     }

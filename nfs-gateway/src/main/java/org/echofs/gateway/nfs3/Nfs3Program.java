@@ -8,6 +8,7 @@ import org.echofs.gateway.export.ExportTable;
 import org.echofs.gateway.handle.HandleCodec;
 import org.echofs.gateway.rpc.RpcCall;
 import org.echofs.gateway.rpc.RpcProgram;
+import org.echofs.gateway.xdr.XdrDecoder;
 import org.echofs.gateway.xdr.XdrException;
 import org.echofs.gateway.xdr.XdrWritable;
 import org.slf4j.Logger;
@@ -118,6 +119,50 @@ public final class Nfs3Program implements RpcProgram {
     public String procedureName(int version, int procedure) {
         Nfs3Proc p = Nfs3Proc.of(procedure);
         return p == null ? "PROC_" + procedure : p.name();
+    }
+
+    /** Reply bytes reserved for procedures whose results do not grow with an argument (CREATE, the largest, needs ~250). */
+    static final int SMALL_REPLY = 512;
+    /** Reply bytes of READ besides the data: status, post_op_attr, count, eof, opaque length, padding. */
+    static final int READ_REPLY_OVERHEAD = ReadHandler.OVERHEAD;
+
+    /**
+     * READ reserves its count (capped at rtmax) and its header, READDIR its count, READDIRPLUS its
+     * maxcount (both capped at rtmax: the handlers keep the reply within them), READLINK a
+     * maximal path; everything else {@value #SMALL_REPLY} bytes.
+     */
+    @Override
+    public int replyReservation(int version, int procedure, XdrDecoder args) throws XdrException {
+        Nfs3Proc proc = Nfs3Proc.of(procedure);
+        if (proc == null) return SMALL_REPLY;
+        int cap = svc.config().readMax();
+        return switch (proc) {
+            case READ -> {
+                skipHandle(args);
+                args.readLong(); // offset
+                yield (int) Math.min(args.readUnsignedInt(), cap) + READ_REPLY_OVERHEAD;
+            }
+            case READDIR -> {
+                skipHandle(args);
+                args.readLong(); // cookie
+                args.readLong(); // cookieverf
+                yield (int) Math.min(args.readUnsignedInt(), cap);
+            }
+            case READDIRPLUS -> {
+                skipHandle(args);
+                args.readLong(); // cookie
+                args.readLong(); // cookieverf
+                args.readUnsignedInt(); // dircount
+                yield (int) Math.min(args.readUnsignedInt(), cap);
+            }
+            case READLINK -> ReadlinkHandler.MAX_REPLY;
+            default -> SMALL_REPLY;
+        };
+    }
+
+    private static void skipHandle(XdrDecoder args) throws XdrException {
+        int length = args.readLength(args.remaining());
+        args.skip(Nfs3Xdr.padded(length));
     }
 
     @Override

@@ -18,4 +18,10 @@ record Nfs3Reply(NfsStat3 status, XdrWritable rest) implements XdrWritable {
         enc.writeInt(status.code());
         rest.write(enc);
     }
+
+    @Override
+    public int sizeHint() {
+        int hint = rest.sizeHint();
+        return hint > 0 ? 4 + hint : 0;
+    }
 }

@@ -6,7 +6,9 @@ import org.echofs.core.fs.Attributes;
 import org.echofs.core.fs.FsException;
 import org.echofs.core.fs.ReadResult;
 import org.echofs.gateway.xdr.XdrDecoder;
+import org.echofs.gateway.xdr.XdrEncoder;
 import org.echofs.gateway.xdr.XdrException;
+import org.echofs.gateway.xdr.XdrWritable;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -17,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
 final class ReadHandler extends Handler<ReadHandler.ReadArgs> {
 
     record ReadArgs(byte[] fh, long offset, long count) { }
+
+    /** Bytes of the reply besides the data: status, post_op_attr, count, eof, opaque length, padding. */
+    static final int OVERHEAD = 4 + 4 + Nfs3Xdr.FATTR3 + 4 + 4 + 4 + 3;
 
     ReadHandler() { super(Nfs3Proc.READ); }
 
@@ -43,11 +48,19 @@ final class ReadHandler extends Handler<ReadHandler.ReadArgs> {
     }
 
     private static Nfs3Reply ok(Attributes a, int count, boolean eof, ByteBuf data) {
-        return Nfs3Reply.ok(out -> {
-            Nfs3Xdr.postOpAttr(out, a);
-            out.writeInt(count);
-            out.writeBoolean(eof);
-            out.writeOpaque(data);
+        return Nfs3Reply.ok(new XdrWritable() {
+            @Override
+            public void write(XdrEncoder out) {
+                Nfs3Xdr.postOpAttr(out, a);
+                out.writeInt(count);
+                out.writeBoolean(eof);
+                out.writeOpaque(data);
+            }
+
+            @Override
+            public int sizeHint() {
+                return OVERHEAD + data.readableBytes(); // one buffer of the right size, no regrowth
+            }
         });
     }
 

@@ -10,6 +10,9 @@ import java.util.concurrent.CompletableFuture;
 /** READLINK (RFC 1813 section 3.3.5): the link's attributes and target. */
 final class ReadlinkHandler extends Handler<Args.Fh> {
 
+    /** The largest reply: status, post_op_attr, a target of {@link Nfs3Request#MAX_PATH} bytes. */
+    static final int MAX_REPLY = 4 + 4 + Nfs3Xdr.FATTR3 + 4 + Nfs3Request.MAX_PATH;
+
     ReadlinkHandler() { super(Nfs3Proc.READLINK); }
 
     @Override Args.Fh decode(XdrDecoder in) throws XdrException { return Args.Fh.decode(in); }

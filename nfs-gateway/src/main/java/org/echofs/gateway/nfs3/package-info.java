@@ -24,6 +24,10 @@
  *   <li>READ at an offset past 2^63-1 reads nothing at end of file; WRITE there is FBIG.</li>
  *   <li>Executor full: NFS3ERR_JUKEBOX (the client retries later). Unexpected exception:
  *       NFS3ERR_SERVERFAULT, logged.</li>
+ *   <li>Reply reservations for the RPC server's memory budget
+ *       ({@link org.echofs.gateway.nfs3.Nfs3Program#replyReservation}): READ its count plus its
+ *       header, READDIR its count, READDIRPLUS its maxcount (all capped at rtmax), READLINK a
+ *       whole path, the rest 512 bytes.</li>
  * </ul>
  */
 package org.echofs.gateway.nfs3;

@@ -38,14 +38,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * GARBAGE_ARGS for a call header cut short, SYSTEM_ERR when a program throws (logged in one line at
  * WARN the first time per procedure, at DEBUG after that), and the cached reply
  * of a retransmitted non-idempotent call (see {@link RpcServerConfig} for the cache bounds).
- * Everything else goes to {@link RpcProgram#dispatch} on the connection's I/O thread. Records
- * that are not calls are ignored; a record over the size limit, a record that does not complete
- * in time, an idle connection, and a connection that would push the partial-record buffers of
- * all connections over their cap are closed, each on its own.
+ * Everything else goes to {@link RpcProgram#dispatch} on the connection's I/O thread once its
+ * reply reservation fits the memory budget (see the package documentation). Records that are not
+ * calls are ignored; a record over the size limit, a record that does not complete in time, an
+ * idle connection, a connection whose replies are not read for the write-stall timeout, and the
+ * connection holding the most partial-record bytes when partial records take too much of the
+ * budget are closed, each on its own.
  *
  * <p>Threads: {@link #start} and {@link #close} may be called from any thread (once each);
  * one accept thread and {@code ioThreads} I/O threads run the connections. Metrics are named
- * {@code <metricPrefix>.*} (connections, calls, replies by status, drc, bytes, flushes).
+ * {@code <metricPrefix>.*} (connections, calls, replies by status, drc, bytes, flushes, memory).
  */
 public final class RpcServer implements AutoCloseable {
 
@@ -101,7 +103,11 @@ public final class RpcServer implements AutoCloseable {
     public synchronized InetSocketAddress start() {
         if (serverChannel != null || closing) throw new IllegalStateException("already started or closed");
         String prefix = config.metricPrefix();
-        registerGauge(prefix + ".buffered.bytes", shared.bufferedBytes::get);
+        MemoryBudget memory = shared.memory;
+        registerGauge(prefix + ".buffered.bytes", memory::partial);
+        registerGauge(prefix + ".memory.reserved", memory::reserved);
+        registerGauge(prefix + ".memory.budget", () -> memory.limit);
+        registerGauge(prefix + ".calls.waiting_for_memory", memory.waitingCalls::get);
         if (shared.drc != null) {
             registerGauge(prefix + ".drc.entries", shared.drc::size);
             registerGauge(prefix + ".drc.bytes", shared.drc::bytes);
@@ -180,9 +186,17 @@ public final class RpcServer implements AutoCloseable {
         return open.get();
     }
 
-    /** Bytes of incomplete records held now, across all connections. */
+    /** Bytes of incomplete records held now, across all connections (part of {@link #reservedBytes()}). */
     public long bufferedBytes() {
-        return shared.bufferedBytes.get();
+        return shared.memory.partial();
+    }
+
+    /**
+     * Bytes held now in the memory budget for all connections: partial records, requests of
+     * calls waiting or running, reply reservations and replies not yet written.
+     */
+    public long reservedBytes() {
+        return shared.memory.reserved();
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.echofs.gateway.rpc;
 
+import io.netty.util.internal.PlatformDependent;
+
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,13 +23,23 @@ import java.util.Objects;
  * @param maxCallsInFlightPerConnection calls dispatched and not yet answered on one connection;
  *                                      at this many the server stops reading from it until half
  *                                      have been answered (default 128)
- * @param idleTimeout                   a connection with no call in flight that completes no
- *                                      record for this long is closed (default 5 minutes)
+ * @param idleTimeout                   a connection with no call in flight (or waiting for memory)
+ *                                      that completes no record for this long is closed (default
+ *                                      5 minutes)
  * @param recordTimeout                 a record that has started but not completed within this
  *                                      time closes its connection, whatever trickles in (default 30 s)
- * @param maxBufferedBytes              bytes of incomplete records held across all connections; a
- *                                      connection whose bytes would go over it is closed (default
- *                                      256 MiB)
+ * @param writeStallTimeout             a connection with replies waiting to be sent that makes no
+ *                                      write progress for this long is closed, releasing what it
+ *                                      holds (default 30 s)
+ * @param memoryBudget                  bytes the server holds for all connections together: partial
+ *                                      records, requests of calls waiting or running, replies
+ *                                      reserved or not yet written (see the package documentation).
+ *                                      At most half of it may be partial records. Default
+ *                                      {@link #defaultMemoryBudget()}: half of the JVM's direct
+ *                                      memory, between 16 MiB and 1 GiB; at least twice maxRecordSize
+ * @param connectionBudget              the same, for one connection: past it the connection is not
+ *                                      read and its calls wait (default 16 MiB; at least
+ *                                      maxRecordSize; the memory budget caps it)
  * @param drcMaxEntries                 duplicate-request cache: most completed replies kept
  *                                      (default 8192)
  * @param drcMaxBytes                   duplicate-request cache: most reply bytes kept (default 16 MiB)
@@ -45,7 +57,9 @@ public record RpcServerConfig(
         int maxCallsInFlightPerConnection,
         Duration idleTimeout,
         Duration recordTimeout,
-        long maxBufferedBytes,
+        Duration writeStallTimeout,
+        long memoryBudget,
+        long connectionBudget,
         int drcMaxEntries,
         long drcMaxBytes,
         Duration drcMaxAge,
@@ -57,7 +71,11 @@ public record RpcServerConfig(
     public static final int DEFAULT_MAX_CALLS_IN_FLIGHT = 128;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_RECORD_TIMEOUT = Duration.ofSeconds(30);
-    public static final long DEFAULT_MAX_BUFFERED_BYTES = 256L * 1024 * 1024;
+    public static final Duration DEFAULT_WRITE_STALL_TIMEOUT = Duration.ofSeconds(30);
+    /** Bounds of the derived {@link #defaultMemoryBudget()}. */
+    public static final long MIN_DEFAULT_MEMORY_BUDGET = 16L * 1024 * 1024;
+    public static final long MAX_DEFAULT_MEMORY_BUDGET = 1024L * 1024 * 1024;
+    public static final long DEFAULT_CONNECTION_BUDGET = 16L * 1024 * 1024;
     public static final int DEFAULT_DRC_MAX_ENTRIES = 8192;
     public static final long DEFAULT_DRC_MAX_BYTES = 16L * 1024 * 1024;
     public static final Duration DEFAULT_DRC_MAX_AGE = Duration.ofSeconds(120);
@@ -67,6 +85,7 @@ public record RpcServerConfig(
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(recordTimeout, "recordTimeout");
+        Objects.requireNonNull(writeStallTimeout, "writeStallTimeout");
         Objects.requireNonNull(drcMaxAge, "drcMaxAge");
         Objects.requireNonNull(metricPrefix, "metricPrefix");
         check(port >= 0 && port <= 65535, "port", port + " is not in 0..65535");
@@ -77,8 +96,11 @@ public record RpcServerConfig(
                 maxCallsInFlightPerConnection + " is below 1");
         check(positive(idleTimeout), "idleTimeout", idleTimeout + " is not positive");
         check(positive(recordTimeout), "recordTimeout", recordTimeout + " is not positive");
-        check(maxBufferedBytes >= maxRecordSize, "maxBufferedBytes",
-                maxBufferedBytes + " is below maxRecordSize " + maxRecordSize);
+        check(positive(writeStallTimeout), "writeStallTimeout", writeStallTimeout + " is not positive");
+        check(memoryBudget >= 2L * maxRecordSize, "memoryBudget",
+                memoryBudget + " is below twice maxRecordSize " + maxRecordSize);
+        check(connectionBudget >= maxRecordSize, "connectionBudget",
+                connectionBudget + " is below maxRecordSize " + maxRecordSize);
         check(drcMaxEntries >= 0, "drcMaxEntries", drcMaxEntries + " is negative");
         check(drcMaxBytes >= 0, "drcMaxBytes", drcMaxBytes + " is negative");
         check(positive(drcMaxAge), "drcMaxAge", drcMaxAge + " is not positive");
@@ -93,95 +115,123 @@ public record RpcServerConfig(
         if (!ok) throw new IllegalArgumentException("rpc server " + field + ": " + problem);
     }
 
+    /**
+     * The default memory budget: half of the direct memory this JVM may allocate (what Netty's
+     * buffers come from; by default as much as the maximum heap), but at least
+     * {@value #MIN_DEFAULT_MEMORY_BUDGET} and at most {@value #MAX_DEFAULT_MEMORY_BUDGET} bytes.
+     */
+    public static long defaultMemoryBudget() {
+        long half = PlatformDependent.maxDirectMemory() / 2;
+        return Math.max(MIN_DEFAULT_MEMORY_BUDGET, Math.min(MAX_DEFAULT_MEMORY_BUDGET, half));
+    }
+
     /** The defaults for the NFS/MOUNT server, listening on 127.0.0.1:2049. */
     public static RpcServerConfig defaults() {
         return new RpcServerConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, DEFAULT_MAX_RECORD_SIZE,
                 Runtime.getRuntime().availableProcessors(), DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CALLS_IN_FLIGHT,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_RECORD_TIMEOUT, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_DRC_MAX_ENTRIES,
-                DEFAULT_DRC_MAX_BYTES, DEFAULT_DRC_MAX_AGE, DEFAULT_METRIC_PREFIX);
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_RECORD_TIMEOUT, DEFAULT_WRITE_STALL_TIMEOUT, defaultMemoryBudget(),
+                DEFAULT_CONNECTION_BUDGET, DEFAULT_DRC_MAX_ENTRIES, DEFAULT_DRC_MAX_BYTES, DEFAULT_DRC_MAX_AGE,
+                DEFAULT_METRIC_PREFIX);
     }
 
     /**
      * Defaults for the embedded portmapper's own server: 127.0.0.1:111, one I/O thread, small
-     * records (8 KiB), 64 connections, a 1 MiB buffer cap, a small cache, metrics under
-     * "rpc.portmap". Port 111 must not be taken by a system rpcbind.
+     * records (8 KiB), 64 connections, a 2 MiB memory budget (256 KiB per connection), a small
+     * cache, metrics under "rpc.portmap". Port 111 must not be taken by a system rpcbind.
      */
     public static RpcServerConfig portmapDefaults() {
         return new RpcServerConfig(InetAddress.getLoopbackAddress(), 111, 8 * 1024, 1, 64, 16,
-                Duration.ofMinutes(1), Duration.ofSeconds(10), 1024 * 1024, 64, 64 * 1024, DEFAULT_DRC_MAX_AGE,
-                "rpc.portmap");
+                Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(10), 2L * 1024 * 1024,
+                256L * 1024, 64, 64 * 1024, DEFAULT_DRC_MAX_AGE, "rpc.portmap");
     }
 
     public RpcServerConfig withBindAddress(InetAddress v) {
         return new RpcServerConfig(v, port, maxRecordSize, ioThreads, maxConnections, maxCallsInFlightPerConnection,
-                idleTimeout, recordTimeout, maxBufferedBytes, drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+                idleTimeout, recordTimeout, writeStallTimeout, memoryBudget, connectionBudget, drcMaxEntries,
+                drcMaxBytes, drcMaxAge, metricPrefix);
     }
 
     public RpcServerConfig withPort(int v) {
         return new RpcServerConfig(bindAddress, v, maxRecordSize, ioThreads, maxConnections,
-                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, maxBufferedBytes, drcMaxEntries, drcMaxBytes,
-                drcMaxAge, metricPrefix);
+                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget,
+                connectionBudget, drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
     }
 
     public RpcServerConfig withMaxRecordSize(int v) {
         return new RpcServerConfig(bindAddress, port, v, ioThreads, maxConnections, maxCallsInFlightPerConnection,
-                idleTimeout, recordTimeout, maxBufferedBytes, drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+                idleTimeout, recordTimeout, writeStallTimeout, memoryBudget, connectionBudget, drcMaxEntries,
+                drcMaxBytes, drcMaxAge, metricPrefix);
     }
 
     public RpcServerConfig withIoThreads(int v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, v, maxConnections, maxCallsInFlightPerConnection,
-                idleTimeout, recordTimeout, maxBufferedBytes, drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+                idleTimeout, recordTimeout, writeStallTimeout, memoryBudget, connectionBudget, drcMaxEntries,
+                drcMaxBytes, drcMaxAge, metricPrefix);
     }
 
     public RpcServerConfig withMaxConnections(int v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, v, maxCallsInFlightPerConnection,
-                idleTimeout, recordTimeout, maxBufferedBytes, drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+                idleTimeout, recordTimeout, writeStallTimeout, memoryBudget, connectionBudget, drcMaxEntries,
+                drcMaxBytes, drcMaxAge, metricPrefix);
     }
 
     public RpcServerConfig withMaxCallsInFlightPerConnection(int v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections, v, idleTimeout,
-                recordTimeout, maxBufferedBytes, drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+                recordTimeout, writeStallTimeout, memoryBudget, connectionBudget, drcMaxEntries, drcMaxBytes,
+                drcMaxAge, metricPrefix);
     }
 
     public RpcServerConfig withIdleTimeout(Duration v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
-                maxCallsInFlightPerConnection, v, recordTimeout, maxBufferedBytes, drcMaxEntries, drcMaxBytes, drcMaxAge,
-                metricPrefix);
+                maxCallsInFlightPerConnection, v, recordTimeout, writeStallTimeout, memoryBudget, connectionBudget,
+                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
     }
 
     public RpcServerConfig withRecordTimeout(Duration v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
-                maxCallsInFlightPerConnection, idleTimeout, v, maxBufferedBytes, drcMaxEntries, drcMaxBytes, drcMaxAge,
-                metricPrefix);
+                maxCallsInFlightPerConnection, idleTimeout, v, writeStallTimeout, memoryBudget, connectionBudget,
+                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
     }
 
-    public RpcServerConfig withMaxBufferedBytes(long v) {
+    public RpcServerConfig withWriteStallTimeout(Duration v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
-                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, v, drcMaxEntries, drcMaxBytes, drcMaxAge,
-                metricPrefix);
+                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, v, memoryBudget, connectionBudget,
+                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+    }
+
+    public RpcServerConfig withMemoryBudget(long v) {
+        return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
+                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, v, connectionBudget,
+                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+    }
+
+    public RpcServerConfig withConnectionBudget(long v) {
+        return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
+                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget, v,
+                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
     }
 
     public RpcServerConfig withDrcMaxEntries(int v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
-                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, maxBufferedBytes, v, drcMaxBytes, drcMaxAge,
-                metricPrefix);
+                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget,
+                connectionBudget, v, drcMaxBytes, drcMaxAge, metricPrefix);
     }
 
     public RpcServerConfig withDrcMaxBytes(long v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
-                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, maxBufferedBytes, drcMaxEntries, v, drcMaxAge,
-                metricPrefix);
+                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget,
+                connectionBudget, drcMaxEntries, v, drcMaxAge, metricPrefix);
     }
 
     public RpcServerConfig withDrcMaxAge(Duration v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
-                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, maxBufferedBytes, drcMaxEntries, drcMaxBytes, v,
-                metricPrefix);
+                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget,
+                connectionBudget, drcMaxEntries, drcMaxBytes, v, metricPrefix);
     }
 
     public RpcServerConfig withMetricPrefix(String v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
-                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, maxBufferedBytes, drcMaxEntries, drcMaxBytes,
-                drcMaxAge, v);
+                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget,
+                connectionBudget, drcMaxEntries, drcMaxBytes, drcMaxAge, v);
     }
 }

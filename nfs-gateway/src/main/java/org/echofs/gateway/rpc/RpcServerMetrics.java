@@ -5,7 +5,8 @@ import com.codahale.metrics.MetricRegistry;
 
 /**
  * The counters of one {@link RpcServer}, all named {@code <prefix>.<name>} (prefix "rpc" by
- * default). Gauges (buffered bytes, cache size) are registered by the server itself.
+ * default). Gauges (memory reserved and budget, partial-record bytes, calls waiting for memory,
+ * cache size) are registered by the server itself.
  */
 final class RpcServerMetrics {
 
@@ -15,14 +16,17 @@ final class RpcServerMetrics {
     final Counter connectionsRejected;
     final Counter idleTimeouts;
     final Counter recordTimeouts;
-    final Counter bufferCapCloses;
+    final Counter budgetCloses;
+    final Counter writeStalls;
     final Counter recordsTooLarge;
     final Counter recordsIgnored;
     final Counter callsReceived;
     final Counter callsDropped;
+    final Counter callsDelayed;
     final Counter success;
     final Counter garbageArgs;
     final Counter systemErr;
+    final Counter encodeFailures;
     final Counter progUnavail;
     final Counter progMismatch;
     final Counter procUnavail;
@@ -35,6 +39,7 @@ final class RpcServerMetrics {
     final Counter bytesOut;
     final Counter flushes;
     final Counter readPauses;
+    final Counter readMemoryPauses;
 
     RpcServerMetrics(MetricRegistry registry, String prefix) {
         connectionsOpen = registry.counter(prefix + ".connections.open");
@@ -43,14 +48,17 @@ final class RpcServerMetrics {
         connectionsRejected = registry.counter(prefix + ".connections.rejected");
         idleTimeouts = registry.counter(prefix + ".connections.idle_timeouts");
         recordTimeouts = registry.counter(prefix + ".connections.record_timeouts");
-        bufferCapCloses = registry.counter(prefix + ".connections.buffer_cap_closed");
+        budgetCloses = registry.counter(prefix + ".connections.budget_closed");
+        writeStalls = registry.counter(prefix + ".connections.write_stalls");
         recordsTooLarge = registry.counter(prefix + ".records.too_large");
         recordsIgnored = registry.counter(prefix + ".records.ignored");
         callsReceived = registry.counter(prefix + ".calls.received");
         callsDropped = registry.counter(prefix + ".calls.dropped");
+        callsDelayed = registry.counter(prefix + ".calls.delayed_for_memory");
         success = registry.counter(prefix + ".replies.success");
         garbageArgs = registry.counter(prefix + ".replies.garbage_args");
         systemErr = registry.counter(prefix + ".replies.system_err");
+        encodeFailures = registry.counter(prefix + ".replies.encode_failures");
         progUnavail = registry.counter(prefix + ".replies.prog_unavail");
         progMismatch = registry.counter(prefix + ".replies.prog_mismatch");
         procUnavail = registry.counter(prefix + ".replies.proc_unavail");
@@ -63,5 +71,6 @@ final class RpcServerMetrics {
         bytesOut = registry.counter(prefix + ".bytes.out");
         flushes = registry.counter(prefix + ".flushes");
         readPauses = registry.counter(prefix + ".reads.paused");
+        readMemoryPauses = registry.counter(prefix + ".reads.paused_for_memory");
     }
 }

@@ -12,10 +12,17 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * A dispatched call. The first answer wins (a compare-and-set), from any thread; later answers
- * are ignored and logged (at WARN the first time per procedure, then at DEBUG). Answering encodes the reply on the answering thread, then
- * releases the argument record, records the reply in the duplicate-request cache when the call
- * is cached, and hands the bytes to the connection.
+ * A received call: parked by its connection while its reply reservation does not fit the memory
+ * budget, then dispatched. The first answer wins (a compare-and-set), from any thread; later
+ * answers are ignored and logged (at WARN the first time per procedure, then at DEBUG).
+ * Answering encodes the reply on the answering thread, then releases the argument record,
+ * records the reply in the duplicate-request cache when the call is cached, and hands the reply
+ * to the connection.
+ *
+ * <p>A reply that cannot be encoded (the body throws, or memory runs out) is answered SYSTEM_ERR
+ * instead; if not even that can be built, the connection is closed, so the client retransmits
+ * elsewhere rather than wait for an answer that will never come. Either way it is counted
+ * ({@code replies.encode_failures}) and logged.
  */
 final class ServerCall implements RpcCall {
 
@@ -27,17 +34,33 @@ final class ServerCall implements RpcCall {
     private final ByteBuf record;
     private final XdrDecoder args;
     private final int xid;
-    private final RpcProgram program;
+    final RpcProgram program;
     private final int version;
     private final int procedure;
     private final Credential credential;
     private final DuplicateRequestCache.Key drcKey;
     private volatile int done;
 
-    ServerCall(ServerConnection conn, ByteBuf record, int xid, RpcProgram program, int version, int procedure,
-               Credential credential, DuplicateRequestCache.Key drcKey) {
+    // Memory accounting, owned by the connection's event loop.
+    /** Bytes of the request record. */
+    final int requestBytes;
+    /** Bytes reserved for the reply (RPC header included). */
+    long reservation;
+    /** Bytes charged to the budget for this call so far: part of the request, then request and reservation. */
+    long counted;
+
+    // Set by the answering thread before the call is handed to the connection's queue.
+    /** The reply to send, or null (dropped, or nobody listens). */
+    ByteBuf reply;
+    /** No reply could be built: the connection must close. */
+    boolean unanswerable;
+
+    /** @param requestBytes bytes of the whole record ({@code record} may be positioned past its header) */
+    ServerCall(ServerConnection conn, ByteBuf record, int requestBytes, int xid, RpcProgram program, int version,
+               int procedure, Credential credential, DuplicateRequestCache.Key drcKey) {
         this.conn = conn;
         this.record = record;
+        this.requestBytes = requestBytes;
         this.args = new XdrDecoder(record);
         this.xid = xid;
         this.program = program;
@@ -90,17 +113,32 @@ final class ServerCall implements RpcCall {
             finish(null);
             return;
         }
-        RpcServerMetrics m = conn.server().metrics;
         ByteBuf out;
         try {
             out = RpcWire.success(conn.alloc, xid, body);
-            m.success.inc();
-        } catch (RuntimeException e) {
-            conn.server().logFailure(log, program.program(), version, procName(), "writing the reply", e);
-            out = RpcWire.accepted(conn.alloc, xid, AcceptStat.SYSTEM_ERR);
-            m.systemErr.inc();
+            conn.server().metrics.success.inc();
+        } catch (Throwable t) {
+            out = failureReply("writing the reply", t);
         }
         finish(out);
+    }
+
+    /**
+     * The SYSTEM_ERR reply for a call whose reply could not be built because of {@code t}
+     * (logged and counted), or null when not even that can be built.
+     */
+    private ByteBuf failureReply(String what, Throwable t) {
+        RpcServerMetrics m = conn.server().metrics;
+        m.encodeFailures.inc();
+        conn.server().logFailure(log, program.program(), version, procName(), what, t);
+        try {
+            ByteBuf err = RpcWire.accepted(conn.alloc, xid, AcceptStat.SYSTEM_ERR);
+            m.systemErr.inc();
+            return err;
+        } catch (Throwable again) {
+            unanswerable = true;
+            return null;
+        }
     }
 
     private void fail(String what, AcceptStat stat, Counter counter) {
@@ -109,8 +147,14 @@ final class ServerCall implements RpcCall {
             finish(null);
             return;
         }
-        counter.inc();
-        finish(RpcWire.accepted(conn.alloc, xid, stat));
+        ByteBuf out;
+        try {
+            out = RpcWire.accepted(conn.alloc, xid, stat);
+            counter.inc();
+        } catch (Throwable t) {
+            out = failureReply("writing " + what, t);
+        }
+        finish(out);
     }
 
     @Override
@@ -135,8 +179,14 @@ final class ServerCall implements RpcCall {
             finish(null);
             return;
         }
-        conn.server().metrics.authError.inc();
-        finish(RpcWire.authError(conn.alloc, xid, stat));
+        ByteBuf out;
+        try {
+            out = RpcWire.authError(conn.alloc, xid, stat);
+            conn.server().metrics.authError.inc();
+        } catch (Throwable t) {
+            out = failureReply("writing AUTH_ERROR", t);
+        }
+        finish(out);
     }
 
     @Override
@@ -147,24 +197,53 @@ final class ServerCall implements RpcCall {
             conn.server().drc.abandon(drcKey);
         }
         conn.server().metrics.callsDropped.inc();
-        conn.callFinished(ServerConnection.DROPPED);
+        conn.callFinished(this);
     }
 
     /** The program's dispatch threw: answer SYSTEM_ERR unless it already answered. */
     void dispatchFailed(Throwable t) {
         conn.server().logFailure(log, program.program(), version, procName(), "dispatch", t);
         if (DONE.compareAndSet(this, 0, 1)) {
-            conn.server().metrics.systemErr.inc();
-            finish(RpcWire.accepted(conn.alloc, xid, AcceptStat.SYSTEM_ERR));
+            ByteBuf out;
+            try {
+                out = RpcWire.accepted(conn.alloc, xid, AcceptStat.SYSTEM_ERR);
+                conn.server().metrics.systemErr.inc();
+            } catch (Throwable again) {
+                unanswerable = true;
+                out = null;
+            }
+            finish(out);
         }
     }
 
-    /** Releases the arguments, caches and sends {@code reply} (null: the connection is gone). */
-    private void finish(ByteBuf reply) {
+    /**
+     * Forgets a call that was never dispatched because its connection closed while it waited
+     * for memory: releases its arguments and its place in the duplicate-request cache.
+     */
+    void abandon() {
+        if (!DONE.compareAndSet(this, 0, 1)) return;
         record.release();
-        if (drcKey != null && reply != null) {
-            conn.server().drc.complete(drcKey, ByteBufUtil.getBytes(reply));
+        if (drcKey != null) {
+            conn.server().drc.abandon(drcKey);
         }
-        conn.callFinished(reply == null ? ServerConnection.DROPPED : reply);
+    }
+
+    /** Releases the arguments, caches {@code out} (null: no reply) and hands the call back. */
+    private void finish(ByteBuf out) {
+        record.release();
+        if (drcKey != null) {
+            if (out != null) {
+                try {
+                    conn.server().drc.complete(drcKey, ByteBufUtil.getBytes(out));
+                } catch (Throwable t) {
+                    // Out of heap for the copy: the reply still goes out, uncached.
+                    conn.server().drc.abandon(drcKey);
+                }
+            } else {
+                conn.server().drc.abandon(drcKey);
+            }
+        }
+        reply = out;
+        conn.callFinished(this);
     }
 }

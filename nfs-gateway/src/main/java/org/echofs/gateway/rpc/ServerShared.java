@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** What every connection of one {@link RpcServer} shares. Immutable apart from the atomics. */
 final class ServerShared {
@@ -17,10 +16,11 @@ final class ServerShared {
     /** Null when the cache is configured off (no entries or no bytes). */
     final DuplicateRequestCache drc;
     final Clock clock;
-    /** Bytes of incomplete records held by all connections. */
-    final AtomicLong bufferedBytes = new AtomicLong();
+    /** Bytes held for all connections, and the rules for them. */
+    final MemoryBudget memory;
     final long idleNanos;
     final long recordTimeoutNanos;
+    final long writeStallNanos;
     final int maxInFlight;
     final int resumeInFlight;
 
@@ -33,6 +33,8 @@ final class ServerShared {
         this.clock = clock;
         this.idleNanos = config.idleTimeout().toNanos();
         this.recordTimeoutNanos = config.recordTimeout().toNanos();
+        this.writeStallNanos = config.writeStallTimeout().toNanos();
+        this.memory = new MemoryBudget(config.memoryBudget(), config.connectionBudget(), clock);
         this.maxInFlight = config.maxCallsInFlightPerConnection();
         this.resumeInFlight = maxInFlight / 2;
     }

@@ -147,29 +147,30 @@ class HostileInputTest {
     }
 
     @Test
-    void globalBufferCapClosesTheConnectionThatWouldExceedIt() throws Exception {
+    void partialRecordsOverTheirShareCloseTheConnectionHoldingTheMost() throws Exception {
         int cap = 64 * 1024;
-        fx = new ServerFixture(ServerFixture.testConfig().withMaxRecordSize(cap).withMaxBufferedBytes(cap));
-        RpcClient first = fx.client();
-        RpcClient second = fx.client();
+        // Partial records may take half the budget: 64 KiB.
+        fx = new ServerFixture(ServerFixture.testConfig().withMaxRecordSize(cap).withConnectionBudget(cap)
+                .withMemoryBudget(2 * cap));
+        RpcClient hoarder = fx.client();
+        RpcClient newcomer = fx.client();
         byte[] data = new byte[60_000];
         new Random(5).nextBytes(data);
         byte[] call = RawCall.record(RawCall.call(77, PROG, 1, TestProgram.ECHO, RawCall.xdr().opaque(data).get()));
-        CompletableFuture<RpcReply> echo = first.expectReply(77, Duration.ofSeconds(10));
-        first.sendRaw(Arrays.copyOf(call, 40_000)).get(10, TimeUnit.SECONDS);
+        CompletableFuture<RpcReply> echo = newcomer.expectReply(77, Duration.ofSeconds(10));
+        hoarder.sendRaw(ByteBuffer.allocate(40_004).putInt(0x80000000 | 50_000).array()).get(10, TimeUnit.SECONDS);
         Await.until(() -> fx.server.bufferedBytes() >= 39_000, () -> "buffered " + fx.server.bufferedBytes());
-        // 40 000 + 30 000 bytes of partial records would be over 64 KiB.
-        byte[] other = new byte[30_004];
-        ByteBuffer.wrap(other).putInt(0x80000000 | 50_000);
-        second.sendRaw(other);
-        awaitClosed(second);
-        assertEquals(1, fx.count("connections.buffer_cap_closed"));
-        assertTrue(first.isOpen());
-        first.sendRaw(Arrays.copyOfRange(call, 40_000, call.length));
+        // 40 000 + 30 000 bytes of partial records are over 64 KiB: the one holding more goes.
+        newcomer.sendRaw(Arrays.copyOf(call, 30_000));
+        awaitClosed(hoarder);
+        assertEquals(1, fx.count("connections.budget_closed"));
+        assertTrue(newcomer.isOpen());
+        newcomer.sendRaw(Arrays.copyOfRange(call, 30_000, call.length));
         try (RpcReply r = echo.get(10, TimeUnit.SECONDS)) {
             assertArrayEquals(data, r.results().readOpaque(cap));
         }
         Await.until(() -> fx.server.bufferedBytes() == 0, () -> "buffered " + fx.server.bufferedBytes());
+        Await.until(() -> fx.server.reservedBytes() == 0, () -> "reserved " + fx.server.reservedBytes());
     }
 
     @Test

@@ -53,7 +53,7 @@ class RpcFuzzTest {
     private void run(long seed, long millis) throws Exception {
         RpcServerConfig config = ServerFixture.testConfig()
                 .withMaxRecordSize(64 * 1024)
-                .withMaxBufferedBytes(512 * 1024)
+                .withMemoryBudget(1024 * 1024)
                 .withRecordTimeout(Duration.ofMillis(400))
                 .withIdleTimeout(Duration.ofSeconds(2))
                 .withMaxConnections(64);
@@ -114,10 +114,10 @@ class RpcFuzzTest {
             Await.until(() -> fx.server.bufferedBytes() == 0, () -> "buffers to drain: " + fx.server.bufferedBytes());
             fx.dropHeld();
             System.out.printf("fuzz: %d good calls, %d calls received, %d records ignored, %d too large, "
-                            + "%d record timeouts, %d buffer-cap closes, %d auth errors, %d garbage args%n",
+                            + "%d record timeouts, %d budget closes, %d auth errors, %d garbage args%n",
                     goodCalls.get(), fx.count("calls.received"), fx.count("records.ignored"),
                     fx.count("records.too_large"), fx.count("connections.record_timeouts"),
-                    fx.count("connections.buffer_cap_closed"), fx.count("replies.auth_error"),
+                    fx.count("connections.budget_closed"), fx.count("replies.auth_error"),
                     fx.count("replies.garbage_args"));
             assertEquals(fx.count("connections.accepted"), fx.count("connections.closed") + 2);
         }

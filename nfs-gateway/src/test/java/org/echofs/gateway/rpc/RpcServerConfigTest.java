@@ -24,7 +24,11 @@ class RpcServerConfigTest {
         assertEquals(128, c.maxCallsInFlightPerConnection());
         assertEquals(Duration.ofMinutes(5), c.idleTimeout());
         assertEquals(Duration.ofSeconds(30), c.recordTimeout());
-        assertEquals(256L * 1024 * 1024, c.maxBufferedBytes());
+        assertEquals(Duration.ofSeconds(30), c.writeStallTimeout());
+        assertEquals(16L * 1024 * 1024, c.connectionBudget());
+        long half = io.netty.util.internal.PlatformDependent.maxDirectMemory() / 2;
+        assertEquals(Math.max(16L << 20, Math.min(1L << 30, half)), c.memoryBudget());
+        assertEquals(c.memoryBudget(), RpcServerConfig.defaultMemoryBudget());
         assertEquals(Duration.ofSeconds(120), c.drcMaxAge());
         assertEquals(Runtime.getRuntime().availableProcessors(), c.ioThreads());
         assertTrue(c.bindAddress().isLoopbackAddress());
@@ -39,8 +43,12 @@ class RpcServerConfigTest {
                 .contains("ioThreads"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withRecordTimeout(Duration.ZERO)).getMessage()
                 .contains("recordTimeout"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withMaxBufferedBytes(1000)).getMessage()
-                .contains("maxBufferedBytes"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withMemoryBudget(1000)).getMessage()
+                .contains("memoryBudget"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withConnectionBudget(1000)).getMessage()
+                .contains("connectionBudget"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withWriteStallTimeout(Duration.ZERO))
+                .getMessage().contains("writeStallTimeout"));
     }
 
     @Test

@@ -52,7 +52,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Afterwards: the process is alive and never died, and its log shows no OutOfMemoryError (the
  * direct-buffer kind does not trip -XX:+ExitOnOutOfMemoryError), no uncaught exception, no ERROR;
  * every idle connection still works, and every hoarder the server closed is accounted for by its
- * partial-record cap; NULL, MNT and GETATTR of the export root succeed; the heap sampled from the
+ * memory budget (it closes the connection holding the most partial-record bytes); NULL, MNT and GETATTR of the export root succeed; the heap sampled from the
  * Prometheus endpoint every 200 ms stayed below -Xmx; the server's own counters moved for every kind
  * of refusal and never counted SYSTEM_ERR or SERVERFAULT; connections and buffered bytes return to
  * zero once the clients are gone. The seed ({@value #SEED_PROPERTY}) is printed first; pass it back to replay each client's
@@ -70,9 +70,9 @@ class HostileInputIT {
     static final int WORKERS = 12;
     static final int TRICKLERS = 3;
     /**
-     * Idle connections that hold a partial 1 MiB record (default 264, more than the server's 256 MiB
-     * default cap on partial records, so the cap must act; system property {@value #HOARDERS_PROPERTY}),
-     * and ones that hold half a record mark.
+     * Idle connections that hold a partial 1 MiB record (default 264, more than the server's memory
+     * budget lets partial records take, so the budget must act; system property
+     * {@value #HOARDERS_PROPERTY}), and ones that hold half a record mark.
      */
     static final int HOARDERS = 264, HALF_MARKS = 36;
     static final String HOARDERS_PROPERTY = "echofs.hostile.hoarders";
@@ -101,7 +101,7 @@ class HostileInputIT {
         final long pid;
         final GatewayProcess g;
         volatile boolean stop;
-        double peakHeap, heapMax, peakDirect, peakBuffered, peakOpen;
+        double peakHeap, heapMax, peakDirect, peakBuffered, peakOpen, peakReserved, budget;
         long peakRssKiB;
         final AtomicLong samples = new AtomicLong();
         final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
@@ -135,6 +135,8 @@ class HostileInputIT {
                 peakDirect = Math.max(peakDirect, s.value("jvm_buffers_direct_used", 0));
                 peakBuffered = Math.max(peakBuffered, s.value("rpc_buffered_bytes", 0));
                 peakOpen = Math.max(peakOpen, s.value("rpc_connections_open", 0));
+                peakReserved = Math.max(peakReserved, s.value("rpc_memory_reserved", 0));
+                budget = s.value("rpc_memory_budget", 0);
                 samples.incrementAndGet();
             } catch (IOException | RuntimeException e) {
                 if (problems.size() < 5) problems.add("metrics scrape failed: " + e);
@@ -261,11 +263,11 @@ class HostileInputIT {
                     + idleProblems.stream().limit(5).toList() + "; " + replay);
             assertTrue(idle.markFailures.isEmpty(), "connections holding half a record mark failed: "
                     + idle.markFailures.stream().limit(5).toList() + "; " + replay);
-            double capCloses = delta(before, after, "rpc_connections_buffer_cap_closed");
+            double capCloses = delta(before, after, "rpc_connections_budget_closed");
             assertTrue(idle.hoardFailures.size() <= capCloses, idle.hoardFailures.size() + " of " + hoarderCount
                     + " connections holding 1 MiB of a record failed, but the server closed only " + capCloses
-                    + " connections for its partial-record cap; e.g. " + idle.hoardFailures.stream().limit(5).toList()
-                    + "; " + replay);
+                    + " connections for holding the most partial-record bytes of its memory budget; e.g. "
+                    + idle.hoardFailures.stream().limit(5).toList() + "; " + replay);
 
             assertEquals(HEAP_BYTES, monitor.heapMax, "heap limit seen by the endpoint");
             assertTrue(monitor.samples.get() >= seconds * 2L, "only " + monitor.samples.get() + " heap samples");
@@ -380,16 +382,19 @@ class HostileInputIT {
                         + " answered%n", idle.total(), idle.plain.size(), plainProblems, idle.halfMarks.size(),
                 idle.markFailures.size(), idle.hoarders.size(), idle.hoardFailures.size(), idle.completed.get()));
         sb.append(String.format("gateway: heap peak %.1f MiB of %.0f MiB max, direct buffers peak %.1f MiB, RSS peak"
-                        + " %.1f MiB, buffered partial records peak %.1f MiB, connections open peak %.0f (%d samples)%n",
+                        + " %.1f MiB, buffered partial records peak %.1f MiB, memory reserved peak %.1f MiB of a %.0f MiB"
+                        + " budget, connections open peak %.0f (%d samples)%n",
                 m.peakHeap / 1048576, m.heapMax / 1048576, m.peakDirect / 1048576, m.peakRssKiB / 1024.0,
-                m.peakBuffered / 1048576, m.peakOpen, m.samples.get()));
+                m.peakBuffered / 1048576, m.peakReserved / 1048576, m.budget / 1048576, m.peakOpen, m.samples.get()));
         sb.append("server counters (delta):");
         for (String c : List.of("rpc_calls_received", "rpc_replies_success", "rpc_replies_garbage_args",
                 "rpc_replies_auth_error", "rpc_replies_prog_unavail", "rpc_replies_prog_mismatch",
                 "rpc_replies_proc_unavail", "rpc_replies_rpc_mismatch", "rpc_replies_system_err", "rpc_records_ignored",
                 "rpc_records_too_large", "rpc_connections_accepted", "rpc_connections_closed",
                 "rpc_connections_rejected", "rpc_connections_record_timeouts", "rpc_connections_idle_timeouts",
-                "rpc_connections_buffer_cap_closed", "rpc_reads_paused", "rpc_calls_dropped",
+                "rpc_connections_budget_closed", "rpc_connections_write_stalls", "rpc_reads_paused",
+                "rpc_reads_paused_for_memory", "rpc_calls_delayed_for_memory", "rpc_replies_encode_failures",
+                "rpc_calls_dropped",
                 "nfs_status_NFS3ERR_BADHANDLE", "nfs_status_NFS3ERR_JUKEBOX", "nfs_status_NFS3ERR_SERVERFAULT",
                 "nfs_garbage_args", "mount_garbage_args")) {
             sb.append(String.format("%n  %-36s %.0f", c, delta(before, after, c)));
