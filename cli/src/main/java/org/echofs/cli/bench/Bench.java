@@ -73,9 +73,13 @@ final class Bench {
             for (Session s : sessions) s.close();
         }
         String finished = Instant.ofEpochSecond(0, clock.wallNanos()).toString();
+        machine.put("loadAverageAtEnd", String.format(java.util.Locale.ROOT, "%.2f",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         Map<String, String> urls = new LinkedHashMap<>();
         for (Target t : targets) urls.put(t.name(), t.url().toString());
-        return new Report(command, started, finished, machine, settings, urls, rounds, runs, watch.snapshot());
+        Map<String, Map<String, Long>> calls = new LinkedHashMap<>();
+        for (Session s : sessions) calls.put(s.name(), s.calls().toMap());
+        return new Report(command, started, finished, machine, settings, urls, rounds, runs, calls, watch.snapshot());
     }
 
     private void summary(RunResult r, int rounds) {

@@ -28,10 +28,13 @@ import java.util.Map;
  * @param targets   server name to URL, in the order given (the last is the baseline)
  * @param rounds    how many rounds were made
  * @param runs      every run, in the order made
+ * @param calls     server name to every NFS call sent to it, by procedure (set-up, warm-up,
+ *                  measured parts and clean-up alike)
  * @param resources memory seen of the servers that were watched
  */
 record Report(String command, String started, String finished, Map<String, String> machine, BenchSettings settings,
-              Map<String, String> targets, int rounds, List<RunResult> runs, Map<String, ResourceWatch.Usage> resources) {
+              Map<String, String> targets, int rounds, List<RunResult> runs, Map<String, Map<String, Long>> calls,
+              Map<String, ResourceWatch.Usage> resources) {
 
     /** The ratio a target must reach against the baseline. */
     static final double TARGET_RATIO = 1.0;
@@ -282,6 +285,7 @@ record Report(String command, String started, String finished, Map<String, Strin
             if (r.firstError() != null) o.put("firstError", r.firstError());
             if (r.failure() != null) o.put("failure", r.failure());
         }
+        root.set("callsTotal", mapper.valueToTree(calls));
         ObjectNode res = root.putObject("resources");
         resources.forEach((n, u) -> {
             ObjectNode o = res.putObject(n);
