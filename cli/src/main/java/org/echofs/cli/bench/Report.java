@@ -284,6 +284,10 @@ record Report(String command, String started, String finished, Map<String, Strin
             o.set("calls", mapper.valueToTree(r.calls()));
             if (r.firstError() != null) o.put("firstError", r.firstError());
             if (r.failure() != null) o.put("failure", r.failure());
+            if (r.fromMillis() > 0) {
+                o.put("fromMillis", r.fromMillis());
+                o.put("toMillis", r.toMillis());
+            }
         }
         root.set("callsTotal", mapper.valueToTree(calls));
         ObjectNode res = root.putObject("resources");

@@ -23,15 +23,23 @@ import java.util.Map;
  * @param calls        NFS calls sent during the measured part, by procedure
  * @param firstError   the first op error, or null
  * @param failure      why the run stopped early or could not run, or null
+ * @param fromMillis   wall clock time the measured part began, milliseconds since the epoch (0 if never)
+ * @param toMillis     wall clock time it ended
  */
 public record RunResult(String target, WorkloadKind workload, int round, String description, long ops, long errors,
                         long elapsedNanos, long bytes, long items, Histogram latency, Histogram commits,
-                        Map<String, Long> calls, String firstError, String failure) {
+                        Map<String, Long> calls, String firstError, String failure, long fromMillis, long toMillis) {
 
     /** A run that could not be made at all. */
     static RunResult failed(String target, WorkloadKind workload, int round, String failure) {
         return new RunResult(target, workload, round, "", 0, 0, 0, 0, 0, new Histogram(3), new Histogram(3),
-                Map.of(), null, failure);
+                Map.of(), null, failure, 0, 0);
+    }
+
+    /** The same run, failed for {@code why} if it had not failed yet. */
+    RunResult withFailure(String why) {
+        return failure != null ? this : new RunResult(target, workload, round, description, ops, errors, elapsedNanos,
+                bytes, items, latency, commits, calls, firstError, why, fromMillis, toMillis);
     }
 
     /** Whether the figures may be quoted: no failure and no op error. */

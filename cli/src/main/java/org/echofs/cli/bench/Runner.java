@@ -82,6 +82,7 @@ final class Runner {
                 long[] before = session.calls().snapshot();
                 long deadline = w.finite() || s.ops() > 0 ? Long.MAX_VALUE : clock.monotonicNanos() + s.duration().toNanos();
                 Phase run = new Phase(w, deadline, s.ops());
+                long fromMillis = clock.wallNanos() / 1_000_000;
                 run.start(slots);
                 Histogram latency = await(run, run, label);
                 long end = run.end;
@@ -106,7 +107,8 @@ final class Runner {
                 if (run.failure.get() != null) failure = message(run.failure.get());
                 result = new RunResult(session.name(), kind, round, w.describe(), run.ops.sum(), run.errors.sum(),
                         Math.max(0, end - run.start), run.bytes.sum(), run.items.sum(), latency, commits,
-                        CallCounts.difference(before, session.calls().snapshot()), run.firstError.get(), failure);
+                        CallCounts.difference(before, session.calls().snapshot()), run.firstError.get(), failure,
+                        fromMillis, clock.wallNanos() / 1_000_000);
             } else {
                 result = RunResult.failed(session.name(), kind, round, failure);
             }
@@ -114,11 +116,7 @@ final class Runner {
             result = RunResult.failed(session.name(), kind, round, message(e));
         }
         String teardown = tryTeardown(w, context);
-        if (teardown != null && result.failure() == null) {
-            result = new RunResult(result.target(), kind, round, result.description(), result.ops(), result.errors(),
-                    result.elapsedNanos(), result.bytes(), result.items(), result.latency(), result.commits(),
-                    result.calls(), result.firstError(), "teardown: " + teardown);
-        }
+        if (teardown != null) result = result.withFailure("teardown: " + teardown);
         return result;
     }
 
