@@ -47,6 +47,12 @@ public final class JfrTop {
         Map<String, Long> threads = new HashMap<>();
         Map<String, Long> stacks = new HashMap<>();
         Map<String, long[]> waits = new HashMap<>();
+        Map<String, Long> nativeSelf = new HashMap<>();
+        Map<String, Long> nativeSites = new HashMap<>();
+        Map<String, long[]> gcs = new HashMap<>();
+        Map<String, Long> allocations = new HashMap<>();
+        long allocated = 0;
+        long nativeSamples = 0;
         long samples = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
             long t = e.getStartTime().toEpochMilli();
@@ -74,6 +80,33 @@ public final class JfrTop {
                     }
                     stacks.merge(path.toString(), 1L, Long::sum);
                 }
+                case "jdk.NativeMethodSample" -> {
+                    RecordedStackTrace st = e.getStackTrace();
+                    if (st == null || st.getFrames().isEmpty()) continue;
+                    String top0 = name(st.getFrames().get(0));
+                    if (top0.endsWith("EPoll.wait") || top0.endsWith("Unsafe.park") || top0.endsWith("Object.wait")
+                            || top0.endsWith("ServerSocketChannelImpl.accept0") || top0.endsWith("Thread.sleep")
+                            || top0.endsWith("SelectorImpl.lockAndDoSelect")) {
+                        continue; // idle
+                    }
+                    nativeSamples++;
+                    nativeSelf.merge(top0, 1L, Long::sum);
+                    String site = firstEchofsFrame(st);
+                    nativeSites.merge(shortName(top0) + (site == null ? "" : " at " + site), 1L, Long::sum);
+                }
+                case "jdk.GarbageCollection" -> {
+                    long[] v = gcs.computeIfAbsent(e.getString("name"), k -> new long[3]);
+                    v[0]++;
+                    v[1] += e.getDuration("sumOfPauses").toNanos();
+                    v[2] += e.getDuration().toNanos();
+                }
+                case "jdk.ObjectAllocationSample" -> {
+                    long w = e.getLong("weight");
+                    allocated += w;
+                    String cls = e.getClass("objectClass") == null ? "?" : e.getClass("objectClass").getName();
+                    String site = firstEchofsFrame(e.getStackTrace());
+                    allocations.merge(cls + (site == null ? "" : " at " + site), w, Long::sum);
+                }
                 case "jdk.FileForce", "jdk.FileWrite", "jdk.FileRead", "jdk.SocketRead", "jdk.SocketWrite",
                         "jdk.JavaMonitorEnter", "jdk.JavaMonitorWait", "jdk.ThreadPark" -> {
                     String key = type.substring(4);
@@ -84,6 +117,7 @@ public final class JfrTop {
                     }
                     String site = firstEchofsFrame(e.getStackTrace());
                     if (site != null) key += " at " + site;
+                    else if (!type.startsWith("jdk.File") && !type.startsWith("jdk.Socket")) continue; // idle pools
                     long[] v = waits.computeIfAbsent(key, k -> new long[2]);
                     v[0]++;
                     v[1] += e.getDuration().toNanos();
@@ -97,6 +131,21 @@ public final class JfrTop {
         print("Self time (top frame)", self, samples, top);
         print("Inclusive time (echofs, H2, Netty, JDK I/O methods on the stack)", inclusive, samples, top);
         print("Hottest stacks (top frame <- callers of interest)", stacks, samples, Math.min(top, 15));
+        System.out.println();
+        System.out.printf("Native-code samples (busy, not idle polling): %d%n", nativeSamples);
+        print("  by native method", nativeSelf, nativeSamples, Math.min(top, 10));
+        print("  by native method and first echofs frame", nativeSites, nativeSamples, Math.min(top, 10));
+        System.out.println();
+        System.out.println("Garbage collection: count, pauses, total duration");
+        gcs.forEach((n, v) -> System.out.printf(Locale.ROOT, "  %-24s %6d  %10s  %10s%n", n, v[0],
+                human(Duration.ofNanos(v[1])), human(Duration.ofNanos(v[2]))));
+        System.out.printf(Locale.ROOT, "%nAllocation (sampled, weighted): %.1f MiB%n", allocated / 1048576.0);
+        List<Map.Entry<String, Long>> al = new ArrayList<>(allocations.entrySet());
+        al.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        for (Map.Entry<String, Long> en : al.subList(0, Math.min(12, al.size()))) {
+            System.out.printf(Locale.ROOT, "  %5.1f%%  %10.1f MiB  %s%n", 100.0 * en.getValue() / Math.max(1, allocated),
+                    en.getValue() / 1048576.0, en.getKey());
+        }
         System.out.println();
         System.out.println("Waits recorded (JFR thresholds apply): count, total, by kind and first echofs frame");
         waits.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(top)

@@ -75,6 +75,14 @@ final class Bench {
         String finished = Instant.ofEpochSecond(0, clock.wallNanos()).toString();
         machine.put("loadAverageAtEnd", String.format(java.util.Locale.ROOT, "%.2f",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        double[] loads = watch.loads();
+        if (loads.length > 0) {
+            double[] sorted = loads.clone();
+            java.util.Arrays.sort(sorted);
+            machine.put("loadAverageDuringRun", String.format(java.util.Locale.ROOT,
+                    "min %.1f, median %.1f, max %.1f (%d samples)", sorted[0], Report.median(sorted),
+                    sorted[sorted.length - 1], sorted.length));
+        }
         Map<String, String> urls = new LinkedHashMap<>();
         for (Target t : targets) urls.put(t.name(), t.url().toString());
         Map<String, Map<String, Long>> calls = new LinkedHashMap<>();

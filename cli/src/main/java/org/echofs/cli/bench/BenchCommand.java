@@ -90,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Files of the getattr/lookup/stat set and of the rename directory (default: ${DEFAULT-VALUE}).")
     int files;
 
-    @Option(names = "--remove-files", paramLabel = "N", defaultValue = "20000",
+    @Option(names = "--remove-files", paramLabel = "N", defaultValue = "50000",
             description = "Files the remove workload creates, then removes (default: ${DEFAULT-VALUE}).")
     int removeFiles;
 
@@ -129,6 +129,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--nfscp-size", paramLabel = "SIZE", defaultValue = "256MiB", converter = SizeConverter.class,
             description = "File size nfs-cp copies up and down (default: ${DEFAULT-VALUE}).")
     long nfscpSize;
+
+    @Option(names = "--nfscp-copies", paramLabel = "N", defaultValue = "3",
+            description = "Copies per nfs-cp run, one after the other (default: ${DEFAULT-VALUE}).")
+    int nfscpCopies;
 
     @Option(names = "--nfscp", paramLabel = "PROGRAM", defaultValue = "nfs-cp",
             description = "The nfs-cp program (default: ${DEFAULT-VALUE}).")
@@ -248,7 +252,7 @@ public final class BenchCommand implements Callable<Integer> {
                 .readdirCount(intSize("--readdir-count", readdirCount)).createSize(intSize("--create-size", createSize))
                 .seqSize(seqSize).seqBlock(intSize("--seq-block", seqBlock))
                 .randSize(randSize).randBlock(intSize("--rand-block", randBlock))
-                .commitEvery(commitEvery).nfscpSize(nfscpSize).nfscp(nfscp)
+                .commitEvery(commitEvery).nfscpSize(nfscpSize).nfscpCopies(nfscpCopies).nfscp(nfscp)
                 .uid(uid).gid(gid).seed(seed).callTimeout(callTimeout).progress(progress).keep(keep)
                 .build();
     }

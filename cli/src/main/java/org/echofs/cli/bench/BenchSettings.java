@@ -26,6 +26,7 @@ import java.time.Duration;
  * @param randBlock    bytes per rand-read/rand-write call
  * @param commitEvery  rand-write: each connection slot COMMITs after this many of its writes
  * @param nfscpSize    size of the file nfs-cp copies up and down
+ * @param nfscpCopies  copies one nfs-cp run makes, one after the other
  * @param nfscp        the nfs-cp program (libnfs-utils)
  * @param uid          AUTH_SYS uid (null: the URL's, else 0)
  * @param gid          AUTH_SYS gid (null: the URL's, else 0)
@@ -36,7 +37,8 @@ import java.time.Duration;
  */
 public record BenchSettings(int connections, int depth, int ioThreads, Duration duration, Duration warmup, long ops,
                             int files, int removeFiles, int dirEntries, int readdirCount, int createSize, long seqSize,
-                            int seqBlock, long randSize, int randBlock, int commitEvery, long nfscpSize, String nfscp,
+                            int seqBlock, long randSize, int randBlock, int commitEvery, long nfscpSize, int nfscpCopies,
+                            String nfscp,
                             Integer uid, Integer gid, long seed, Duration callTimeout, Duration progress,
                             boolean keep) {
 
@@ -59,6 +61,7 @@ public record BenchSettings(int connections, int depth, int ioThreads, Duration 
         if (randSize < randBlock) return "--rand-size must be at least --rand-block";
         if (commitEvery < 1) return "--commit-every must be at least 1";
         if (nfscpSize < 1) return "--nfscp-size must be at least 1 byte";
+        if (nfscpCopies < 1) return "--nfscp-copies must be at least 1";
         if (callTimeout.toMillis() < 1) return "--call-timeout must be at least 1 ms";
         if (progress.isNegative()) return "--progress must not be negative";
         return null;
@@ -89,6 +92,7 @@ public record BenchSettings(int connections, int depth, int ioThreads, Duration 
         b.randBlock = randBlock;
         b.commitEvery = commitEvery;
         b.nfscpSize = nfscpSize;
+        b.nfscpCopies = nfscpCopies;
         b.nfscp = nfscp;
         b.uid = uid;
         b.gid = gid;
@@ -108,7 +112,7 @@ public record BenchSettings(int connections, int depth, int ioThreads, Duration 
         private Duration warmup = Duration.ofSeconds(2);
         private long ops;
         private int files = 1000;
-        private int removeFiles = 20_000;
+        private int removeFiles = 50_000;
         private int dirEntries = 10_000;
         private int readdirCount = 32 * 1024;
         private int createSize = 4096;
@@ -118,6 +122,7 @@ public record BenchSettings(int connections, int depth, int ioThreads, Duration 
         private int randBlock = 4096;
         private int commitEvery = 1024;
         private long nfscpSize = 256 * ByteSize.MIB;
+        private int nfscpCopies = 3;
         private String nfscp = "nfs-cp";
         private Integer uid;
         private Integer gid;
@@ -146,6 +151,7 @@ public record BenchSettings(int connections, int depth, int ioThreads, Duration 
         public Builder randBlock(int v) { randBlock = v; return this; }
         public Builder commitEvery(int v) { commitEvery = v; return this; }
         public Builder nfscpSize(long v) { nfscpSize = v; return this; }
+        public Builder nfscpCopies(int v) { nfscpCopies = v; return this; }
         public Builder nfscp(String v) { nfscp = v; return this; }
         public Builder uid(Integer v) { uid = v; return this; }
         public Builder gid(Integer v) { gid = v; return this; }
@@ -157,7 +163,7 @@ public record BenchSettings(int connections, int depth, int ioThreads, Duration 
         public BenchSettings build() {
             return new BenchSettings(connections, depth, ioThreads, duration, warmup, ops, files, removeFiles,
                     dirEntries, readdirCount, createSize, seqSize, seqBlock, randSize, randBlock, commitEvery,
-                    nfscpSize, nfscp, uid, gid, seed, callTimeout, progress, keep);
+                    nfscpSize, nfscpCopies, nfscp, uid, gid, seed, callTimeout, progress, keep);
         }
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * file of {@code --nfscp-size} bytes to or from the server, one process at a time; one op = one
  * complete copy (process start, MOUNT, transfer, exit). The local side lives in /dev/shm when
  * there is one (so the local disk is not measured), else in the JVM's temporary directory. A run
- * makes one copy, or {@code --ops} copies.
+ * makes {@code --nfscp-copies} copies one after the other (or {@code --ops} copies).
  */
 final class NfsCpWorkloads {
 
@@ -39,7 +39,7 @@ final class NfsCpWorkloads {
         void prepare(Context c) throws IOException {
             session = c.session();
             size = c.settings().nfscpSize();
-            copies = Math.max(1, c.settings().ops());
+            copies = c.settings().ops() > 0 ? c.settings().ops() : c.settings().nfscpCopies();
             program = c.settings().nfscp();
             local = localDir();
         }

@@ -108,6 +108,10 @@ record Report(String command, String started, String finished, Map<String, Strin
                         .substring(2).toLowerCase(Locale.ROOT), settings.warmup().toString().substring(2)
                         .toLowerCase(Locale.ROOT), settings.ops() > 0 ? ", " + settings.ops() + " ops per run" : "",
                 rounds, rounds == 1 ? "" : "s");
+        if (machine.containsKey("loadAverageDuringRun")) {
+            out.printf("  machine: %s cores; 1-minute load average during the run: %s%n", machine.get("cores"),
+                    machine.get("loadAverageDuringRun"));
+        }
         out.println();
         if (compare) printComparison(out);
         printRuns(out, compare);
@@ -121,10 +125,9 @@ record Report(String command, String started, String finished, Map<String, Strin
         StringBuilder h = new StringBuilder(String.format("%-12s %-6s", "workload", "unit"));
         for (String n : names) h.append(String.format(" %14s", n));
         for (String n : names) if (!n.equals(base)) h.append(String.format(" %16s", n + "/" + base));
-        for (String n : names) h.append(String.format(" %12s", "p99ms " + abbreviate(n)));
-        h.append("  ");
+        for (String n : names) h.append(String.format(" %" + p99Width(n) + "s", "p99 " + n));
         out.println("Median of " + rounds + " round" + (rounds == 1 ? "" : "s") + " (rounds alternate between the servers); "
-                + "ratio target >= " + TARGET_RATIO);
+                + "ratio target >= " + TARGET_RATIO + "; p99 = median of the rounds' p99 latency, ms");
         out.println(h.toString().stripTrailing());
         for (Summary s : summaries()) {
             StringBuilder line = new StringBuilder(String.format("%-12s %-6s", s.workload().id(),
@@ -141,7 +144,7 @@ record Report(String command, String started, String finished, Map<String, Strin
             }
             for (String n : names) {
                 Double p = s.p99Medians().get(n);
-                line.append(String.format(Locale.ROOT, " %12s", p == null ? "-" : millis(p)));
+                line.append(String.format(Locale.ROOT, " %" + p99Width(n) + "s", p == null ? "-" : millis(p)));
             }
             out.println(line.toString().stripTrailing());
             if (!s.note().isEmpty()) out.println("    note: " + s.note());
@@ -149,8 +152,8 @@ record Report(String command, String started, String finished, Map<String, Strin
         out.println();
     }
 
-    private static String abbreviate(String name) {
-        return name.length() <= 6 ? name : name.substring(0, 6);
+    private static int p99Width(String name) {
+        return Math.max(10, name.length() + 4);
     }
 
     private void printRuns(PrintWriter out, boolean compare) {
@@ -249,6 +252,7 @@ record Report(String command, String started, String finished, Map<String, Strin
         s.put("randBlock", settings.randBlock());
         s.put("commitEvery", settings.commitEvery());
         s.put("nfscpSize", settings.nfscpSize());
+        s.put("nfscpCopies", settings.nfscpCopies());
         s.put("seed", settings.seed());
         root.put("rounds", rounds);
         root.put("baseline", baseline());

@@ -8,7 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -21,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * {@code VmHWM}), and for a JVM server the heap in use from its Prometheus endpoint
  * ({@code jvm_memory_heap_used}). Samples are attributed to the workload running against that
  * server at the time, so the report can say e.g. the heap peak during seq-write.
+ *
+ * <p>It also samples the machine's 1-minute load average ({@code /proc/loadavg}), since other
+ * work on the machine is the main source of noise in the figures.
  *
  * <p>Threads: one daemon sampler thread; {@link #during} and {@link #snapshot} from any thread.
  * A sample that cannot be taken (process gone, endpoint down) is skipped and counted.
@@ -39,6 +44,7 @@ final class ResourceWatch implements AutoCloseable {
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sampler;
     private final HttpClient http;
+    private final List<Double> loads = new ArrayList<>();
 
     private static final class State {
         long vmHwm = -1;
@@ -65,9 +71,7 @@ final class ResourceWatch implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        if (!states.isEmpty()) {
-            sampler.scheduleWithFixedDelay(this::sample, 0, every.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        sampler.scheduleWithFixedDelay(this::sample, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     boolean isEmpty() {
@@ -81,6 +85,14 @@ final class ResourceWatch implements AutoCloseable {
     }
 
     private void sample() {
+        try {
+            double load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+            synchronized (loads) {
+                loads.add(load);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no load figures
+        }
         for (Map.Entry<String, Long> e : pids.entrySet()) {
             State st = states.get(e.getKey());
             try {
@@ -165,6 +177,13 @@ final class ResourceWatch implements AutoCloseable {
         return out;
     }
 
+    /** The 1-minute load averages sampled so far, in order. */
+    double[] loads() {
+        synchronized (loads) {
+            return loads.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
     /** Takes a last sample and stops sampling. */
     @Override
     public void close() {
@@ -174,6 +193,6 @@ final class ResourceWatch implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!states.isEmpty()) sample();
+        sample();
     }
 }
