@@ -60,7 +60,7 @@ final class Bench {
                         watch.during(s.name(), k.id());
                         RunResult r;
                         try {
-                            r = runner.run(s, k, round);
+                            r = runner.run(s, k, round, watch.cpuClock(s.name()));
                         } finally {
                             watch.during(s.name(), null);
                         }

@@ -41,7 +41,8 @@ record Report(String command, String started, String finished, Map<String, Strin
 
     /** One workload's summary line. */
     record Summary(WorkloadKind workload, Map<String, Double> medians, Map<String, Double> p99Medians,
-                   Map<String, Integer> okRuns, Map<String, Double> ratios, String note) { }
+                   Map<String, Double> cpuMedians, Map<String, Integer> okRuns, Map<String, Double> ratios,
+                   String note) { }
 
     String baseline() {
         List<String> names = new ArrayList<>(targets.keySet());
@@ -56,6 +57,7 @@ record Report(String command, String started, String finished, Map<String, Strin
         for (WorkloadKind k : kinds) {
             Map<String, Double> medians = new LinkedHashMap<>();
             Map<String, Double> p99 = new LinkedHashMap<>();
+            Map<String, Double> cpu = new LinkedHashMap<>();
             Map<String, Integer> ok = new LinkedHashMap<>();
             StringBuilder note = new StringBuilder();
             for (String t : targets.keySet()) {
@@ -67,6 +69,9 @@ record Report(String command, String started, String finished, Map<String, Strin
                     medians.put(t, median(rates));
                     p99.put(t, median(lat));
                 }
+                double[] cpus = mine.stream().filter(RunResult::ok).mapToDouble(RunResult::serverCpuMicrosPerOp)
+                        .filter(v -> v >= 0).toArray();
+                if (cpus.length > 0) cpu.put(t, median(cpus));
                 for (RunResult r : mine) {
                     if (!r.ok()) {
                         if (note.length() > 0) note.append("; ");
@@ -83,7 +88,7 @@ record Report(String command, String started, String finished, Map<String, Strin
                     if (!t.equals(baseline()) && medians.containsKey(t)) ratios.put(t, medians.get(t) / base);
                 }
             }
-            out.add(new Summary(k, medians, p99, ok, ratios, note.toString()));
+            out.add(new Summary(k, medians, p99, cpu, ok, ratios, note.toString()));
         }
         return out;
     }
@@ -126,10 +131,15 @@ record Report(String command, String started, String finished, Map<String, Strin
         for (String n : names) h.append(String.format(" %14s", n));
         for (String n : names) if (!n.equals(base)) h.append(String.format(" %16s", n + "/" + base));
         for (String n : names) h.append(String.format(" %" + p99Width(n) + "s", "p99 " + n));
+        List<Summary> summaries = summaries();
+        boolean cpu = summaries.stream().anyMatch(x -> !x.cpuMedians().isEmpty());
+        if (cpu) for (String n : names) h.append(String.format(" %" + p99Width(n) + "s", "cpu " + n));
         out.println("Median of " + rounds + " round" + (rounds == 1 ? "" : "s") + " (rounds alternate between the servers); "
-                + "ratio target >= " + TARGET_RATIO + "; p99 = median of the rounds' p99 latency, ms");
+                + "ratio target >= " + TARGET_RATIO + ";");
+        out.println("p99 = median of the rounds' p99 latency (ms)" + (cpu ? "; cpu = server CPU time per op (user+system, "
+                + "median of the rounds, us)" : ""));
         out.println(h.toString().stripTrailing());
-        for (Summary s : summaries()) {
+        for (Summary s : summaries) {
             StringBuilder line = new StringBuilder(String.format("%-12s %-6s", s.workload().id(),
                     s.workload().bandwidth() ? "MB/s" : "ops/s"));
             for (String n : names) {
@@ -146,6 +156,13 @@ record Report(String command, String started, String finished, Map<String, Strin
                 Double p = s.p99Medians().get(n);
                 line.append(String.format(Locale.ROOT, " %" + p99Width(n) + "s", p == null ? "-" : millis(p)));
             }
+            if (cpu) {
+                for (String n : names) {
+                    Double c = s.cpuMedians().get(n);
+                    line.append(String.format(Locale.ROOT, " %" + p99Width(n) + "s", c == null ? "-"
+                            : c >= 100 ? String.format(Locale.ROOT, "%,.0f", c) : String.format(Locale.ROOT, "%.1f", c)));
+                }
+            }
             out.println(line.toString().stripTrailing());
             if (!s.note().isEmpty()) out.println("    note: " + s.note());
         }
@@ -158,17 +175,18 @@ record Report(String command, String started, String finished, Map<String, Strin
 
     private void printRuns(PrintWriter out, boolean compare) {
         out.println(compare ? "Every run:" : "Runs:");
-        out.printf("%-12s %-10s %5s %12s %10s %9s %9s %9s %9s %12s %7s%n", "workload", "server", "round", "ops/s",
-                "MB/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "ops", "errors");
+        out.printf("%-12s %-10s %5s %12s %10s %9s %9s %9s %9s %12s %7s %11s%n", "workload", "server", "round", "ops/s",
+                "MB/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "ops", "errors", "srv CPU/op");
         for (RunResult r : runs) {
             if (r.failure() != null && r.ops() == 0) {
                 out.printf("%-12s %-10s %5d  failed: %s%n", r.workload().id(), r.target(), r.round(), r.failure());
                 continue;
             }
-            out.printf(Locale.ROOT, "%-12s %-10s %5d %12s %10s %9s %9s %9s %9s %,12d %7d%n", r.workload().id(),
+            out.printf(Locale.ROOT, "%-12s %-10s %5d %12s %10s %9s %9s %9s %9s %,12d %7d %11s%n", r.workload().id(),
                     r.target(), r.round(), rate(r.opsPerSecond()), r.bytes() == 0 ? "-" : rate(r.megabytesPerSecond()),
                     millis(r.latencyMillis(50)), millis(r.latencyMillis(99)), millis(r.latencyMillis(99.9)),
-                    millis(r.latency().getTotalCount() == 0 ? 0 : r.latency().getMaxValue() / 1e6), r.ops(), r.errors());
+                    millis(r.latency().getTotalCount() == 0 ? 0 : r.latency().getMaxValue() / 1e6), r.ops(), r.errors(),
+                    r.serverCpuMicrosPerOp() < 0 ? "-" : micros(r.serverCpuMicrosPerOp()));
             if (r.failure() != null) out.println("    failed: " + r.failure());
             else if (r.firstError() != null) out.println("    first error: " + r.firstError());
         }
@@ -219,6 +237,10 @@ record Report(String command, String started, String finished, Map<String, Strin
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
+    static String micros(double us) {
+        return us >= 1000 ? String.format(Locale.ROOT, "%,.0f us", us) : String.format(Locale.ROOT, "%.1f us", us);
+    }
+
     static String millis(double ms) {
         if (ms >= 100) return String.format(Locale.ROOT, "%.0f", ms);
         if (ms >= 10) return String.format(Locale.ROOT, "%.1f", ms);
@@ -265,6 +287,7 @@ record Report(String command, String started, String finished, Map<String, Strin
             o.put("unit", x.workload().bandwidth() ? "MB/s" : "ops/s");
             o.set("median", mapper.valueToTree(x.medians()));
             o.set("p99MillisMedian", mapper.valueToTree(x.p99Medians()));
+            if (!x.cpuMedians().isEmpty()) o.set("serverCpuMicrosPerOpMedian", mapper.valueToTree(x.cpuMedians()));
             o.set("okRuns", mapper.valueToTree(x.okRuns()));
             o.set("ratio", mapper.valueToTree(x.ratios()));
             if (!x.note().isEmpty()) o.put("note", x.note());
@@ -286,6 +309,10 @@ record Report(String command, String started, String finished, Map<String, Strin
             o.set("latencyMillis", latency(mapper, r.latency()));
             if (r.commits().getTotalCount() > 0) o.set("commitLatencyMillis", latency(mapper, r.commits()));
             o.set("calls", mapper.valueToTree(r.calls()));
+            if (r.serverCpuNanos() >= 0) {
+                o.put("serverCpuSeconds", r.serverCpuNanos() / 1e9);
+                o.put("serverCpuMicrosPerOp", r.serverCpuMicrosPerOp());
+            }
             if (r.firstError() != null) o.put("firstError", r.firstError());
             if (r.failure() != null) o.put("failure", r.failure());
             if (r.fromMillis() > 0) {

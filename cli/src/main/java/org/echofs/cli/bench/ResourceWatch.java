@@ -170,12 +170,36 @@ final class ResourceWatch implements AutoCloseable {
         for (Map.Entry<String, State> e : states.entrySet()) {
             State st = e.getValue();
             synchronized (st) {
-                out.put(e.getKey(), new Usage(st.vmHwm, st.rssPeak, st.heapPeak, Map.copyOf(st.rssBy),
-                        Map.copyOf(st.heapBy), st.failed));
+                out.put(e.getKey(), new Usage(st.vmHwm, st.rssPeak, st.heapPeak, new LinkedHashMap<>(st.rssBy),
+                        new LinkedHashMap<>(st.heapBy), st.failed));
             }
         }
         return out;
     }
+
+    /** Reads the CPU time (user + system, nanoseconds) of {@code target}'s process, or -1 when it is not watched. */
+    java.util.function.LongSupplier cpuClock(String target) {
+        Long pid = pids.get(target);
+        if (pid == null) return () -> -1;
+        return () -> {
+            try {
+                return cpuNanos(pid);
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        };
+    }
+
+    /** utime + stime of a process from /proc/PID/stat, in nanoseconds (clock ticks of 10 ms). */
+    static long cpuNanos(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
+    /** USER_HZ, 100 on Linux. */
+    private static final long TICKS_PER_SECOND = 100;
 
     /** The 1-minute load averages sampled so far, in order. */
     double[] loads() {

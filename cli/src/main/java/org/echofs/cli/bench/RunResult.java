@@ -25,21 +25,24 @@ import java.util.Map;
  * @param failure      why the run stopped early or could not run, or null
  * @param fromMillis   wall clock time the measured part began, milliseconds since the epoch (0 if never)
  * @param toMillis     wall clock time it ended
+ * @param serverCpuNanos CPU time (user + system) the server process used during the measured
+ *                     part, or -1 when the server was not watched
  */
 public record RunResult(String target, WorkloadKind workload, int round, String description, long ops, long errors,
                         long elapsedNanos, long bytes, long items, Histogram latency, Histogram commits,
-                        Map<String, Long> calls, String firstError, String failure, long fromMillis, long toMillis) {
+                        Map<String, Long> calls, String firstError, String failure, long fromMillis, long toMillis,
+                        long serverCpuNanos) {
 
     /** A run that could not be made at all. */
     static RunResult failed(String target, WorkloadKind workload, int round, String failure) {
         return new RunResult(target, workload, round, "", 0, 0, 0, 0, 0, new Histogram(3), new Histogram(3),
-                Map.of(), null, failure, 0, 0);
+                Map.of(), null, failure, 0, 0, -1);
     }
 
     /** The same run, failed for {@code why} if it had not failed yet. */
     RunResult withFailure(String why) {
         return failure != null ? this : new RunResult(target, workload, round, description, ops, errors, elapsedNanos,
-                bytes, items, latency, commits, calls, firstError, why, fromMillis, toMillis);
+                bytes, items, latency, commits, calls, firstError, why, fromMillis, toMillis, serverCpuNanos);
     }
 
     /** Whether the figures may be quoted: no failure and no op error. */
@@ -63,6 +66,11 @@ public record RunResult(String target, WorkloadKind workload, int round, String 
     /** The headline figure: MB/s for bandwidth workloads, else ops/s. */
     public double rate() {
         return workload.bandwidth() ? megabytesPerSecond() : opsPerSecond();
+    }
+
+    /** Server CPU microseconds per successful op, or -1 when unknown. */
+    public double serverCpuMicrosPerOp() {
+        return serverCpuNanos < 0 || ops == 0 ? -1 : serverCpuNanos / 1e3 / ops;
     }
 
     /** A latency percentile in milliseconds (0 when nothing was recorded). */

@@ -50,6 +50,14 @@ final class Runner {
 
     /** Runs {@code kind} once against {@code session}; never throws for a failed run (see {@link RunResult#failure()}). */
     RunResult run(Session session, WorkloadKind kind, int round) {
+        return run(session, kind, round, () -> -1);
+    }
+
+    /**
+     * As {@link #run(Session, WorkloadKind, int)}; {@code serverCpu} reads the server's CPU time
+     * in nanoseconds (or -1), before and after the measured part.
+     */
+    RunResult run(Session session, WorkloadKind kind, int round, java.util.function.LongSupplier serverCpu) {
         BenchSettings s = session.settings();
         Workload w = kind.create();
         int slotCount = w.slots() > 0 ? w.slots() : s.connections() * s.depth();
@@ -83,6 +91,7 @@ final class Runner {
                 long deadline = w.finite() || s.ops() > 0 ? Long.MAX_VALUE : clock.monotonicNanos() + s.duration().toNanos();
                 Phase run = new Phase(w, deadline, s.ops());
                 long fromMillis = clock.wallNanos() / 1_000_000;
+                long cpu0 = serverCpu.getAsLong();
                 run.start(slots);
                 Histogram latency = await(run, run, label);
                 long end = run.end;
@@ -104,11 +113,12 @@ final class Runner {
                         }
                     }
                 }
+                long cpu1 = serverCpu.getAsLong();
                 if (run.failure.get() != null) failure = message(run.failure.get());
                 result = new RunResult(session.name(), kind, round, w.describe(), run.ops.sum(), run.errors.sum(),
                         Math.max(0, end - run.start), run.bytes.sum(), run.items.sum(), latency, commits,
                         CallCounts.difference(before, session.calls().snapshot()), run.firstError.get(), failure,
-                        fromMillis, clock.wallNanos() / 1_000_000);
+                        fromMillis, clock.wallNanos() / 1_000_000, cpu0 >= 0 && cpu1 >= cpu0 ? cpu1 - cpu0 : -1);
             } else {
                 result = RunResult.failed(session.name(), kind, round, failure);
             }

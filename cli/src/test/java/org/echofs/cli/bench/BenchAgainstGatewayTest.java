@@ -70,8 +70,9 @@ class BenchAgainstGatewayTest {
     void reportedOpsAndCallsMatchWhatTheServerCounted() throws Exception {
         List<String> dirsBefore = benchDirectories();
         Map<String, Long> before = gateway.nfsCounts();
+        // the gateway runs in this JVM: watching this process stands in for watching a server's
         BenchCli cli = BenchCli.run(tmp, args("--ops", "64", "--warmup", "200ms", "--json", "-w", "standard",
-                "gw=" + gateway.url()));
+                "--watch-pid", "gw=" + ProcessHandle.current().pid(), "gw=" + gateway.url()));
         Map<String, Long> after = gateway.nfsCounts();
         assertEquals(0, cli.exit(), cli.toString());
         JsonNode report = new ObjectMapper().readTree(cli.out());
@@ -79,7 +80,9 @@ class BenchAgainstGatewayTest {
         for (JsonNode r : report.get("runs")) {
             assertEquals(0, r.get("errors").asLong(), r.toString());
             assertFalse(r.has("failure"), r.toString());
+            assertTrue(r.get("serverCpuSeconds").asDouble() >= 0, r.toString());
         }
+        assertTrue(report.get("resources").get("gw").get("peakRssBytes").asLong() > 0);
         // duration-bound workloads measure exactly --ops ops; the warm-up before them is not counted
         for (String w : List.of("getattr", "lookup", "stat", "create", "rename", "readdir", "rand-read", "rand-write")) {
             assertEquals(64, run(report, w).get("ops").asLong(), w);

@@ -23,7 +23,7 @@ class ReportTest {
         Histogram h = new Histogram(3);
         h.recordValueWithCount((long) (latencyMs * 1e6), ops);
         return new RunResult(target, k, round, "op", ops, 0, 1_000_000_000L, bytes, 0, h, new Histogram(3),
-                Map.of("GETATTR", ops), null, null, 1, 2);
+                Map.of("GETATTR", ops), null, null, 1, 2, -1);
     }
 
     private static Report report(List<RunResult> runs) {
