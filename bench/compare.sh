@@ -5,14 +5,16 @@
 # builds the echofs jar, makes one scratch directory on one file system for both servers, starts
 # NFS-Ganesha (FSAL VFS, NFSv3 over TCP on 127.0.0.1, through the team's peer scripts) and
 # `echofs up --standalone` with default settings, then runs `echofs bench` against both:
-# every workload (the eleven NFS ones and nfs-cp up and down), alternating echofs, Ganesha,
-# echofs, Ganesha ... over --rounds rounds (default 3), and prints one table: each workload's
+# a warm-up round (every workload once, duration-bound ones for 3 s; reported as round 0, not
+# counted), then every workload (the eleven NFS ones and nfs-cp up and down), alternating
+# echofs, Ganesha, echofs, Ganesha ... over --rounds rounds (default 3), and prints one table: each workload's
 # median for both and the ratio echofs/Ganesha, plus the peak RSS of both servers and the
 # gateway's heap. Then (unless --no-heap-check) it restarts the gateway with -Xmx512m and runs
 # the 1 GiB seq-write again, to show that the heap it needs stays within 512 MiB.
 #
 # Usage: bench/compare.sh [--rounds N] [--out DIR] [--scratch-parent DIR] [--keep-scratch]
-#                         [--no-build] [--no-heap-check] [--jfr] [-- ECHOFS_BENCH_ARGS...]
+#                         [--no-build] [--no-heap-check] [--no-warmup-round] [--jfr]
+#                         [-- ECHOFS_BENCH_ARGS...]
 #   --out DIR          where the table, JSON, logs go (default bench/results/UTC-STAMP)
 #   --scratch-parent   where the scratch directory is made (default $TMPDIR or /var/tmp)
 #   --jfr              record the gateway with JFR during the comparison (OUT/echofs.jfr)
@@ -32,6 +34,7 @@ scratch_parent=${TMPDIR:-/var/tmp}
 keep_scratch=
 build=1
 heap_check=1
+warmup_round=(--warmup-round 3s)
 jfr=
 bench_args=()
 while [ $# -gt 0 ]; do
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
         --keep-scratch) keep_scratch=1; shift ;;
         --no-build) build=; shift ;;
         --no-heap-check) heap_check=; shift ;;
+        --no-warmup-round) warmup_round=(); shift ;;
         --jfr) jfr=1; shift ;;
         --) shift; bench_args=("$@"); break ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -141,11 +145,11 @@ if [ -n "$jfr" ]; then
 fi
 
 # --- the comparison -------------------------------------------------------------
-cmd=("${echofs[@]}" bench --rounds "$rounds" -w all --sync-between
+cmd=("${echofs[@]}" bench --rounds "$rounds" "${warmup_round[@]}" -w all --sync-between
      --watch-pid "echofs=$epid" --watch-pid "ganesha=$gpid" --watch-metrics "echofs=$emetrics"
      --save "$out/compare.json" "${bench_args[@]}" "echofs=$eurl" "ganesha=$gurl")
 echo "bench/compare.sh --rounds $rounds ${bench_args[*]}  ->  ${cmd[*]}" >"$out/command.txt"
-note "running: echofs bench --rounds $rounds -w all ... (progress in $out/progress.log)"
+note "running: echofs bench --rounds $rounds ${warmup_round[*]} -w all ... (progress in $out/progress.log)"
 set +e
 "${cmd[@]}" 2> >(tee "$out/progress.log" | grep -v '^  \[' >&2) | tee "$out/compare.txt"
 status=${PIPESTATUS[0]}

@@ -5,6 +5,7 @@ import org.echofs.core.time.Clock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,17 @@ final class Bench {
      */
     Report run(String command, List<Target> targets, List<WorkloadKind> kinds, int rounds, BenchSettings settings,
                ResourceWatch watch, boolean syncBetween) throws IOException {
+        return run(command, targets, kinds, rounds, null, settings, watch, syncBetween);
+    }
+
+    /**
+     * @param warmupRound when not null, a round 0 first runs every workload against every
+     *                    target, duration-bound ones for this long, and its results are
+     *                    reported but left out of the medians (it warms up JIT-compiled
+     *                    servers, caches and fixtures)
+     */
+    Report run(String command, List<Target> targets, List<WorkloadKind> kinds, int rounds, Duration warmupRound,
+               BenchSettings settings, ResourceWatch watch, boolean syncBetween) throws IOException {
         String started = Instant.ofEpochSecond(0, clock.wallNanos()).toString();
         Map<String, String> machine = machine();
         List<Session> sessions = new ArrayList<>();
@@ -53,14 +65,15 @@ final class Bench {
                 log.flush();
                 sessions.add(Session.open(t.name(), t.url(), settings, clock, log));
             }
-            for (int round = 1; round <= rounds; round++) {
+            for (int round = warmupRound != null ? 0 : 1; round <= rounds; round++) {
+                Duration duration = round == 0 ? warmupRound : settings.duration();
                 for (WorkloadKind k : kinds) {
                     for (Session s : sessions) {
                         if (syncBetween) sync();
-                        watch.during(s.name(), k.id());
+                        watch.during(s.name(), round == 0 ? null : k.id());
                         RunResult r;
                         try {
-                            r = runner.run(s, k, round, watch.cpuClock(s.name()));
+                            r = runner.run(s, k, round, duration, watch.cpuClock(s.name()));
                         } finally {
                             watch.during(s.name(), null);
                         }
@@ -91,12 +104,12 @@ final class Bench {
     }
 
     private void summary(RunResult r, int rounds) {
+        String round = r.round() == 0 ? "warm-up round (not counted)" : "round " + r.round() + "/" + rounds;
         if (r.failure() != null && r.ops() == 0) {
-            log.printf("%-12s %-10s round %d/%d: FAILED: %s%n", r.workload().id(), r.target(), r.round(), rounds,
-                    r.failure());
+            log.printf("%-12s %-10s %s: FAILED: %s%n", r.workload().id(), r.target(), round, r.failure());
         } else {
-            log.printf(java.util.Locale.ROOT, "%-12s %-10s round %d/%d: %s %s  p50 %s ms  p99 %s ms  p99.9 %s ms  "
-                            + "(%,d ops in %.1f s%s)%s%n", r.workload().id(), r.target(), r.round(), rounds,
+            log.printf(java.util.Locale.ROOT, "%-12s %-10s %s: %s %s  p50 %s ms  p99 %s ms  p99.9 %s ms  "
+                            + "(%,d ops in %.1f s%s)%s%n", r.workload().id(), r.target(), round,
                     Report.rate(r.rate()), r.workload().bandwidth() ? "MB/s" : "ops/s", Report.millis(r.latencyMillis(50)),
                     Report.millis(r.latencyMillis(99)), Report.millis(r.latencyMillis(99.9)), r.ops(), r.seconds(),
                     r.errors() > 0 ? ", " + r.errors() + " errors" : "",

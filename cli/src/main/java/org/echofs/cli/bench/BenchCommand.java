@@ -63,6 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1", description = "Rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--warmup-round", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "First run every workload against every target once (duration-bound ones for TIME), "
+                    + "reported as round 0 and left out of the medians.")
+    Duration warmupRound;
+
     @Option(names = {"-c", "--connections"}, paramLabel = "N", defaultValue = "4",
             description = "TCP connections per server (default: ${DEFAULT-VALUE}).")
     int connections;
@@ -191,6 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CliException(2, "--workloads: " + e.getMessage());
         }
         if (rounds < 1) throw new CliException(2, "--rounds must be at least 1");
+        if (warmupRound != null && warmupRound.isZero()) throw new CliException(2, "--warmup-round must be positive");
         BenchSettings settings = settings();
         String problem = settings.validate();
         if (problem != null) throw new CliException(2, problem);
@@ -210,7 +216,8 @@ public final class BenchCommand implements Callable<Integer> {
         });
         Report report;
         try (ResourceWatch watch = new ResourceWatch(pids, metrics, Duration.ofMillis(500))) {
-            report = new Bench(env.clock(), err).run(commandLine(), targets, kinds, rounds, settings, watch, syncBetween);
+            report = new Bench(env.clock(), err).run(commandLine(), targets, kinds, rounds, warmupRound, settings, watch,
+                    syncBetween);
         } catch (IOException e) {
             throw new CliException(1, e.getMessage(), e);
         }

@@ -61,7 +61,8 @@ record Report(String command, String started, String finished, Map<String, Strin
             Map<String, Integer> ok = new LinkedHashMap<>();
             StringBuilder note = new StringBuilder();
             for (String t : targets.keySet()) {
-                List<RunResult> mine = runs.stream().filter(r -> r.workload() == k && r.target().equals(t)).toList();
+                List<RunResult> mine = runs.stream()
+                        .filter(r -> r.workload() == k && r.target().equals(t) && r.round() > 0).toList();
                 double[] rates = mine.stream().filter(RunResult::ok).mapToDouble(RunResult::rate).toArray();
                 double[] lat = mine.stream().filter(RunResult::ok).mapToDouble(r -> r.latencyMillis(99)).toArray();
                 ok.put(t, rates.length);
@@ -174,7 +175,8 @@ record Report(String command, String started, String finished, Map<String, Strin
     }
 
     private void printRuns(PrintWriter out, boolean compare) {
-        out.println(compare ? "Every run:" : "Runs:");
+        out.println((compare ? "Every run" : "Runs") + (runs.stream().anyMatch(r -> r.round() == 0)
+                ? " (round 0 is the warm-up round, not counted):" : ":"));
         out.printf("%-12s %-10s %5s %12s %10s %9s %9s %9s %9s %12s %7s %11s%n", "workload", "server", "round", "ops/s",
                 "MB/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "ops", "errors", "srv CPU/op");
         for (RunResult r : runs) {
@@ -198,7 +200,7 @@ record Report(String command, String started, String finished, Map<String, Strin
             out.printf("  %-12s %s%n", e.getKey().id(), e.getValue());
         }
         for (RunResult r : runs) {
-            if (r.commits().getTotalCount() > 0 && r.round() == 1) {
+            if (r.commits().getTotalCount() > 0 && r.round() == 1) { // the first counted round
                 out.printf(Locale.ROOT, "  %-12s %s: %d COMMITs, p50 %s ms, max %s ms%n", r.workload().id(), r.target(),
                         r.commits().getTotalCount(), millis(r.commits().getValueAtPercentile(50) / 1e6),
                         millis(r.commits().getMaxValue() / 1e6));
@@ -277,6 +279,7 @@ record Report(String command, String started, String finished, Map<String, Strin
         s.put("nfscpCopies", settings.nfscpCopies());
         s.put("seed", settings.seed());
         root.put("rounds", rounds);
+        root.put("warmupRound", runs.stream().anyMatch(r -> r.round() == 0));
         root.put("baseline", baseline());
         ArrayNode ts = root.putArray("targets");
         targets.forEach((n, u) -> ts.addObject().put("name", n).put("url", u));
@@ -298,6 +301,7 @@ record Report(String command, String started, String finished, Map<String, Strin
             o.put("target", r.target());
             o.put("workload", r.workload().id());
             o.put("round", r.round());
+            if (r.round() == 0) o.put("warmupRound", true);
             o.put("op", r.description());
             o.put("ops", r.ops());
             o.put("errors", r.errors());

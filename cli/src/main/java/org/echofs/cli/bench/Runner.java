@@ -50,14 +50,16 @@ final class Runner {
 
     /** Runs {@code kind} once against {@code session}; never throws for a failed run (see {@link RunResult#failure()}). */
     RunResult run(Session session, WorkloadKind kind, int round) {
-        return run(session, kind, round, () -> -1);
+        return run(session, kind, round, session.settings().duration(), () -> -1);
     }
 
     /**
-     * As {@link #run(Session, WorkloadKind, int)}; {@code serverCpu} reads the server's CPU time
-     * in nanoseconds (or -1), before and after the measured part.
+     * As {@link #run(Session, WorkloadKind, int)}, measuring duration-bound workloads for
+     * {@code duration}; {@code serverCpu} reads the server's CPU time in nanoseconds (or -1),
+     * before and after the measured part.
      */
-    RunResult run(Session session, WorkloadKind kind, int round, java.util.function.LongSupplier serverCpu) {
+    RunResult run(Session session, WorkloadKind kind, int round, Duration duration,
+                  java.util.function.LongSupplier serverCpu) {
         BenchSettings s = session.settings();
         Workload w = kind.create();
         int slotCount = w.slots() > 0 ? w.slots() : s.connections() * s.depth();
@@ -77,7 +79,7 @@ final class Runner {
             for (int i = 0; i < slotCount; i++) {
                 slots.add(new Workload.Slot(i, session.client(i), seeds.split()));
             }
-            String label = kind.id() + " " + session.name() + (round > 0 ? " r" + round : "");
+            String label = kind.id() + " " + session.name() + (round > 0 ? " r" + round : " warm-up round");
             if (!w.finite() && !s.warmup().isZero()) {
                 Phase warm = new Phase(w, clock.monotonicNanos() + s.warmup().toNanos(), 0);
                 warm.start(slots);
@@ -88,7 +90,7 @@ final class Runner {
             }
             if (failure == null) {
                 long[] before = session.calls().snapshot();
-                long deadline = w.finite() || s.ops() > 0 ? Long.MAX_VALUE : clock.monotonicNanos() + s.duration().toNanos();
+                long deadline = w.finite() || s.ops() > 0 ? Long.MAX_VALUE : clock.monotonicNanos() + duration.toNanos();
                 Phase run = new Phase(w, deadline, s.ops());
                 long fromMillis = clock.wallNanos() / 1_000_000;
                 long cpu0 = serverCpu.getAsLong();

@@ -130,18 +130,21 @@ class BenchAgainstGatewayTest {
 
     @Test
     void roundsAlternateBetweenTargetsAndTheTableHasTheirRatio() throws Exception {
-        BenchCli cli = BenchCli.run(tmp, args("--ops", "30", "--warmup", "0", "--rounds", "2", "-w", "getattr,remove",
-                "a=" + gateway.url(), "b=" + gateway.url()));
+        BenchCli cli = BenchCli.run(tmp, args("--ops", "30", "--warmup", "0", "--rounds", "2", "--warmup-round", "100ms",
+                "-w", "getattr,remove", "a=" + gateway.url(), "b=" + gateway.url()));
         assertEquals(0, cli.exit(), cli.toString());
         String[] order = cli.err().lines().filter(l -> l.matches("^(getattr|remove) .*round.*"))
                 .map(l -> String.join(" ", List.of(l.split("\\s+")).subList(0, 4)).replace(":", ""))
                 .toArray(String[]::new);
-        assertEquals(List.of("getattr a round 1/2", "getattr b round 1/2", "remove a round 1/2", "remove b round 1/2",
+        assertEquals(List.of("getattr a warm-up round", "getattr b warm-up round", "remove a warm-up round",
+                "remove b warm-up round",
+                "getattr a round 1/2", "getattr b round 1/2", "remove a round 1/2", "remove b round 1/2",
                 "getattr a round 2/2", "getattr b round 2/2", "remove a round 2/2", "remove b round 2/2"),
                 List.of(order), cli.err());
         assertTrue(cli.out().contains("a/b"), cli.out());
         assertTrue(cli.out().matches("(?s).*\\ngetattr +ops/s +[0-9,.]+ +[0-9,.]+ +[0-9.]+.*"), cli.out());
         assertTrue(cli.out().contains("Median of 2 rounds"), cli.out());
+        assertTrue(cli.out().contains("round 0 is the warm-up round, not counted"), cli.out());
     }
 
     @Test

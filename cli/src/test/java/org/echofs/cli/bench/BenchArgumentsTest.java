@@ -61,6 +61,7 @@ class BenchArgumentsTest {
         usage("--depth must be 1 to 4096", "bench", "--depth", "0", URL);
         usage("--connections must be 1 to 1024", "bench", "-c", "0", URL);
         usage("--rounds must be at least 1", "bench", "--rounds", "0", URL);
+        usage("--warmup-round must be positive", "bench", "--warmup-round", "0", URL);
         usage("not a duration", "bench", "--duration", "ten", URL);
         usage("--duration must be positive", "bench", "--duration", "0", URL);
         usage("not a size", "bench", "--seq-size", "big", URL);

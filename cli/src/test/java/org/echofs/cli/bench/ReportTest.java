@@ -45,8 +45,11 @@ class ReportTest {
             runs.add(run("echofs", WorkloadKind.SEQ_WRITE, r + 1, 100, 100_000_000L, 10));
             runs.add(run("ganesha", WorkloadKind.SEQ_WRITE, r + 1, 100, 200_000_000L, 10));
         }
+        runs.add(0, run("echofs", WorkloadKind.GETATTR, 0, 1, 0, 1)); // a warm-up round: reported, not counted
+        runs.add(1, run("ganesha", WorkloadKind.GETATTR, 0, 1_000_000, 0, 1));
         Report report = report(runs);
         List<Report.Summary> s = report.summaries();
+        assertEquals(3, s.get(0).okRuns().get("echofs"));
         assertEquals(WorkloadKind.GETATTR, s.get(0).workload());
         assertEquals(1000.0, s.get(0).medians().get("echofs"), 1e-9);
         assertEquals(500.0, s.get(0).medians().get("ganesha"), 1e-9);
