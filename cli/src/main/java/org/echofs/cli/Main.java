@@ -48,6 +48,7 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("status", new StatusCommand(env));
         cl.addSubcommand("gateway", new GatewayCommand(env));
         cl.addSubcommand("fsck", new FsckCommand(env));
+        cl.addSubcommand("bench", new org.echofs.cli.bench.BenchCommand(env));
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
             PrintWriter err = failed.getErr();

@@ -295,6 +295,24 @@ public final class Nfs3Client implements AutoCloseable {
         });
     }
 
+    /**
+     * READ that skips the returned data instead of copying it (for load generators): the result's
+     * {@code data} is null and {@code count} says how many bytes came back. The reply is still
+     * checked: its opaque length must match {@code count} and fit the record.
+     */
+    public CompletableFuture<ReadResult> readDiscardingData(byte[] fh, long offset, int count) {
+        return nfs(6, out -> out.writeOpaque(fh).writeLong(offset).writeInt(count), in -> {
+            int status = in.readInt();
+            Fattr attrs = postOp(in);
+            if (status != NFS3_OK) return new ReadResult(status, attrs, 0, false, null);
+            int n = in.readInt();
+            boolean eof = in.readBoolean();
+            int length = in.readOpaqueSlice(Integer.MAX_VALUE).readableBytes();
+            if (length != n) throw new XdrException("READ count " + n + " but " + length + " bytes of data");
+            return new ReadResult(status, attrs, n, eof, null);
+        });
+    }
+
     public CompletableFuture<WriteResult> write(byte[] fh, long offset, byte[] data, int stable) {
         return write(fh, offset, data, 0, data.length, stable);
     }
