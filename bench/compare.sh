@@ -21,12 +21,12 @@
 #   ECHOFS_BENCH_ARGS  passed to `echofs bench` (e.g. --duration 5s --seq-size 256MiB)
 # Needs root (package installation, Ganesha's loopback rpcbind). Exit status: that of
 # `echofs bench` (0: every run succeeded), or 1 when something could not be set up.
-# Env: PEERS_TOOLS (default /work/shared/tools/peers: ganesha-up.sh, ganesha-down.sh).
+# Env: PEERS_TOOLS (default ../shared/tools/peers beside the repository: ganesha-up.sh, ganesha-down.sh).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-PEERS_TOOLS=${PEERS_TOOLS:-/work/shared/tools/peers}
+PEERS_TOOLS=${PEERS_TOOLS:-$root/../shared/tools/peers}
 
 rounds=3
 out=
