@@ -119,7 +119,8 @@ final class ReadHandler extends Handler<ReadHandler.ReadArgs> {
 
         @Override
         public int sizeHint() {
-            return OVERHEAD; // the data is appended, not copied: only the words around it are written
+            // Data the encoder appends is not copied: only the words around it are written.
+            return OVERHEAD + (count < XdrEncoder.GATHER_MIN ? count : 0);
         }
 
         @Override

@@ -9,14 +9,20 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes XDR (RFC 4506) into a buffer that grows as needed. Not thread-safe.
  *
- * <p>An encoder made by {@link #gathering} takes the buffers handed to {@link #appendOpaque} as
- * components of its output instead of copying them: the output becomes a composite of the bytes
+ * <p>An encoder made by {@link #gathering} takes the buffers handed to {@link #appendOpaque} (of
+ * at least {@link #GATHER_MIN} bytes) as components of its output instead of copying them: the output becomes a composite of the bytes
  * written before, the appended buffer and a new buffer for what follows. {@link #finish} gives
  * the output; {@link #discard} releases it on failure. A plain encoder copies appended buffers.
  */
 public final class XdrEncoder {
 
     private static final byte[] ZEROS = new byte[4];
+    /**
+     * A gathering encoder copies appended buffers shorter than this: for them a copy costs less
+     * than a composite. Bodies that append may count such data in their {@link XdrWritable#sizeHint}.
+     */
+    public static final int GATHER_MIN = 8 * 1024;
+
     /** Initial size of the buffer that follows an appended one (padding and a few words). */
     private static final int TAIL = 64;
 
@@ -141,7 +147,7 @@ public final class XdrEncoder {
         try {
             int len = data.readableBytes();
             buf.writeInt(len);
-            if (!gathering || len == 0) {
+            if (!gathering || len < GATHER_MIN) {
                 buf.writeBytes(data, data.readerIndex(), len);
                 buf.writeBytes(ZEROS, 0, pad(len));
                 data.release();
