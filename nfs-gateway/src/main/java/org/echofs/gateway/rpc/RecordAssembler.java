@@ -136,6 +136,11 @@ final class RecordAssembler {
         return cumulation == null ? 0 : cumulation.readableBytes();
     }
 
+    /** Capacity of the buffer of the incomplete record (for tests). */
+    int bufferCapacity() {
+        return cumulation == null ? 0 : cumulation.capacity();
+    }
+
     /** Drops any partial record. Idempotent. */
     void release() {
         if (cumulation != null) {
