@@ -48,7 +48,8 @@ final class ReadHandler extends Handler<ReadHandler.ReadArgs> {
         ByteBuf data = req.dataAllocator().directBuffer(count, count);
         ReadResult r;
         try {
-            r = req.volume().read(req.caller(), t.id(), args.offset(), data.nioBuffer(0, count));
+            // The buffer's own NIO view: this thread is its only user until the reply takes it.
+            r = req.volume().read(req.caller(), t.id(), args.offset(), data.internalNioBuffer(0, count));
             data.writerIndex(r.count());
             data = rightSized(req, data);
         } catch (FsException | RuntimeException | Error e) {
