@@ -165,8 +165,13 @@ public final class XdrEncoder {
         }
         ByteBuf head = buf;
         buf = tail;
-        // Each buffer belongs to the composite from here, even if adding it throws.
-        out.addComponent(true, head);
+        // Each buffer belongs to the composite once handed to addComponent, even if that throws.
+        try {
+            out.addComponent(true, head);
+        } catch (RuntimeException | Error e) {
+            data.release();
+            throw e;
+        }
         out.addComponent(true, data);
         return this;
     }
