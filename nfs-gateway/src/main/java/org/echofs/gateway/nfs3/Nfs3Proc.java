@@ -1,5 +1,7 @@
 package org.echofs.gateway.nfs3;
 
+import java.util.List;
+
 /** The NFSv3 procedures (RFC 1813 section 3), numbered as on the wire. */
 enum Nfs3Proc {
     NULL(false, false), GETATTR(false, false), SETATTR(true, true), LOOKUP(false, false), ACCESS(false, false),
@@ -7,6 +9,9 @@ enum Nfs3Proc {
     SYMLINK(true, true), MKNOD(true, true), REMOVE(true, true), RMDIR(true, true), RENAME(true, true),
     LINK(true, true), READDIR(false, false), READDIRPLUS(false, false), FSSTAT(false, false),
     FSINFO(false, false), PATHCONF(false, false), COMMIT(true, false);
+
+    /** Every procedure by number ({@code values()} copies its array on each call). */
+    private static final List<Nfs3Proc> BY_NUMBER = List.of(values());
 
     private final boolean modifies;
     private final boolean nonIdempotent;
@@ -26,7 +31,6 @@ enum Nfs3Proc {
     boolean nonIdempotent() { return nonIdempotent; }
 
     static Nfs3Proc of(int procedure) {
-        Nfs3Proc[] all = values();
-        return procedure >= 0 && procedure < all.length ? all[procedure] : null;
+        return procedure >= 0 && procedure < BY_NUMBER.size() ? BY_NUMBER.get(procedure) : null;
     }
 }

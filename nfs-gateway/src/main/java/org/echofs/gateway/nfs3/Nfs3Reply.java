@@ -20,6 +20,11 @@ record Nfs3Reply(NfsStat3 status, XdrWritable rest) implements XdrWritable {
     }
 
     @Override
+    public void discard() {
+        rest.discard();
+    }
+
+    @Override
     public int sizeHint() {
         int hint = rest.sizeHint();
         return hint > 0 ? 4 + hint : 0;

@@ -1,5 +1,6 @@
 package org.echofs.gateway.nfs3;
 
+import io.netty.buffer.ByteBufAllocator;
 import org.echofs.core.fs.Attributes;
 import org.echofs.core.fs.Caller;
 import org.echofs.core.fs.FsError;
@@ -47,6 +48,9 @@ final class Nfs3Request {
     Volume volume() { return svc.volume(); }
 
     Nfs3Services services() { return svc; }
+
+    /** The allocator for large result data: see {@link RpcCall#dataAllocator()}. */
+    ByteBufAllocator dataAllocator() { return call.dataAllocator(); }
 
     /** The squashed caller; valid after the first {@link #target}. */
     Caller caller() { return caller; }

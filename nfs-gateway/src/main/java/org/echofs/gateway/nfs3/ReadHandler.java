@@ -11,10 +11,12 @@ import org.echofs.gateway.xdr.XdrException;
 import org.echofs.gateway.xdr.XdrWritable;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
- * READ (RFC 1813 section 3.3.6). The count is capped at rtmax; the volume reads straight into
- * the buffer the reply is written from. An offset past 2^63-1 reads nothing, at end of file.
+ * READ (RFC 1813 section 3.3.6). The count is capped at rtmax; the volume reads straight into a
+ * pooled direct buffer that goes to the socket as part of the reply, without a copy. An offset
+ * past 2^63-1 reads nothing, at end of file.
  */
 final class ReadHandler extends Handler<ReadHandler.ReadArgs> {
 
@@ -22,6 +24,9 @@ final class ReadHandler extends Handler<ReadHandler.ReadArgs> {
 
     /** Bytes of the reply besides the data: status, post_op_attr, count, eof, opaque length, padding. */
     static final int OVERHEAD = 4 + 4 + Nfs3Xdr.FATTR3 + 4 + 4 + 4 + 3;
+
+    /** Unused buffer space a reply may keep (see {@link #rightSized}). */
+    static final int SLACK = 16 * 1024;
 
     ReadHandler() { super(Nfs3Proc.READ); }
 
@@ -37,31 +42,93 @@ final class ReadHandler extends Handler<ReadHandler.ReadArgs> {
         Target t = req.target(args.fh());
         if (args.offset() < 0) {
             Attributes a = t.attrs();
-            return done(ok(a, 0, true, Unpooled.EMPTY_BUFFER));
+            return done(ok(a, true, Unpooled.EMPTY_BUFFER));
         }
         int count = (int) Math.min(args.count(), req.services().config().readMax());
-        ByteBuf data = Unpooled.buffer(count, count); // heap, garbage-collected: safe whenever the reply is written
-        ReadResult r = req.volume().read(req.caller(), t.id(), args.offset(), data.nioBuffer(0, count));
-        data.writerIndex(r.count());
+        ByteBuf data = req.dataAllocator().directBuffer(count, count);
+        ReadResult r;
+        try {
+            // The buffer's own NIO view: this thread is its only user until the reply takes it.
+            r = req.volume().read(req.caller(), t.id(), args.offset(), data.internalNioBuffer(0, count));
+            data.writerIndex(r.count());
+            data = rightSized(req, data);
+        } catch (FsException | RuntimeException | Error e) {
+            data.release();
+            throw e;
+        }
         req.services().metrics().bytesRead(r.count());
-        return done(ok(r.attributes(), r.count(), r.eof(), data));
+        return done(ok(r.attributes(), r.eof(), data));
     }
 
-    private static Nfs3Reply ok(Attributes a, int count, boolean eof, ByteBuf data) {
-        return Nfs3Reply.ok(new XdrWritable() {
-            @Override
-            public void write(XdrEncoder out) {
-                Nfs3Xdr.postOpAttr(out, a);
-                out.writeInt(count);
-                out.writeBoolean(eof);
-                out.writeOpaque(data);
-            }
+    /**
+     * {@code data}, or a copy of its bytes in a buffer of their size when the read came up well
+     * short of the buffer: the memory budget counts a reply by its bytes, so a reply must not pin
+     * much more than that while it waits to be written.
+     */
+    private static ByteBuf rightSized(Nfs3Request req, ByteBuf data) {
+        int n = data.readableBytes();
+        if (data.capacity() - n <= SLACK || n >= data.capacity() / 2) return data;
+        if (n == 0) {
+            data.release();
+            return Unpooled.EMPTY_BUFFER;
+        }
+        ByteBuf copy = req.dataAllocator().directBuffer(n, n);
+        try {
+            copy.writeBytes(data, data.readerIndex(), n);
+        } catch (RuntimeException | Error e) {
+            copy.release();
+            throw e;
+        }
+        data.release();
+        return copy;
+    }
 
-            @Override
-            public int sizeHint() {
-                return OVERHEAD + data.readableBytes(); // one buffer of the right size, no regrowth
-            }
-        });
+    /**
+     * The READ results. The data buffer is owned by this body: handed to the encoder (which
+     * sends it without a copy and releases it once written) or released by {@link #discard},
+     * exactly once either way.
+     */
+    private static Nfs3Reply ok(Attributes a, boolean eof, ByteBuf data) {
+        return Nfs3Reply.ok(new Body(a, eof, data));
+    }
+
+    static final class Body implements XdrWritable {
+        private static final AtomicReferenceFieldUpdater<Body, ByteBuf> DATA =
+                AtomicReferenceFieldUpdater.newUpdater(Body.class, ByteBuf.class, "data");
+
+        private final Attributes attrs;
+        private final boolean eof;
+        private final int count;
+        private volatile ByteBuf data;
+
+        Body(Attributes attrs, boolean eof, ByteBuf data) {
+            this.attrs = attrs;
+            this.eof = eof;
+            this.count = data.readableBytes();
+            this.data = data;
+        }
+
+        @Override
+        public void write(XdrEncoder out) {
+            Nfs3Xdr.postOpAttr(out, attrs);
+            out.writeInt(count);
+            out.writeBoolean(eof);
+            ByteBuf d = DATA.getAndSet(this, null);
+            if (d == null) throw new IllegalStateException("READ data written or discarded already");
+            out.appendOpaque(d);
+        }
+
+        @Override
+        public int sizeHint() {
+            // Data the encoder appends is not copied: only the words around it are written.
+            return OVERHEAD + (count < XdrEncoder.GATHER_MIN ? count : 0);
+        }
+
+        @Override
+        public void discard() {
+            ByteBuf d = DATA.getAndSet(this, null);
+            if (d != null) d.release();
+        }
     }
 
     @Override

@@ -9,8 +9,9 @@ import io.netty.buffer.Unpooled;
  * 4-byte header (last-fragment bit + 31-bit length). The size limit is checked on every fragment
  * header against the whole record before a byte of that fragment is buffered, so a hostile
  * length allocates nothing. A record that arrives whole inside one read buffer is passed on as a
- * retained slice of it (no copy); otherwise its bytes are copied into a buffer that grows with
- * what has actually arrived (never with what a header announced).
+ * retained slice of it (no copy); otherwise its bytes are copied into a pooled buffer that grows
+ * with what has actually arrived (never with what a header announced: at most twice the bytes it
+ * holds, and never past the record's announced size, so a complete record fills its buffer).
  *
  * <p>One instance per connection, used only on that connection's I/O thread.
  */
@@ -89,9 +90,7 @@ final class RecordAssembler {
             }
             int n = Math.min(fragmentRemaining, in.readableBytes());
             if (n > 0) {
-                if (cumulation == null) {
-                    cumulation = alloc.buffer(Math.min(Math.max(n, MIN_CUMULATION), maxRecordSize), maxRecordSize);
-                }
+                ensureRoom(n);
                 cumulation.writeBytes(in, n);
                 fragmentRemaining -= n;
             }
@@ -109,6 +108,24 @@ final class RecordAssembler {
         return records;
     }
 
+    /**
+     * Makes room for {@code n} more bytes of the current record. The buffer at most doubles what
+     * it holds, so it grows with what has arrived, and never beyond what the fragment headers
+     * read so far announced, so a record ends in a buffer of its exact size. Buffers come from a
+     * pooled allocator: a large record costs no fresh allocation.
+     */
+    private void ensureRoom(int n) {
+        int have = cumulation == null ? 0 : cumulation.readableBytes();
+        int need = have + n; // <= recordSize <= maxRecordSize
+        if (cumulation != null && cumulation.capacity() >= need) return;
+        int target = (int) Math.min(recordSize, Math.max(need, Math.max(2L * have, MIN_CUMULATION)));
+        if (cumulation == null) {
+            cumulation = alloc.directBuffer(target, maxRecordSize);
+        } else {
+            cumulation.capacity(target);
+        }
+    }
+
     /** True when no part of a record (not even part of a fragment header) is pending. */
     boolean atRecordBoundary() {
         return headerBytes == 0 && !inFragment && recordSize == 0;
@@ -117,6 +134,11 @@ final class RecordAssembler {
     /** Bytes of the incomplete record held in memory. */
     int bufferedBytes() {
         return cumulation == null ? 0 : cumulation.readableBytes();
+    }
+
+    /** Capacity of the buffer of the incomplete record (for tests). */
+    int bufferCapacity() {
+        return cumulation == null ? 0 : cumulation.capacity();
     }
 
     /** Drops any partial record. Idempotent. */

@@ -1,5 +1,6 @@
 package org.echofs.gateway.rpc;
 
+import io.netty.buffer.ByteBufAllocator;
 import org.echofs.gateway.xdr.XdrDecoder;
 import org.echofs.gateway.xdr.XdrWritable;
 
@@ -30,8 +31,19 @@ public interface RpcCall {
 
     InetSocketAddress localAddress();
 
-    /** Answers SUCCESS with {@code body} as the procedure's results. */
+    /**
+     * Answers SUCCESS with {@code body} as the procedure's results. Buffers the body hands to the
+     * encoder ({@link org.echofs.gateway.xdr.XdrEncoder#appendOpaque}) are sent without a copy and
+     * released once written; a body that is not written (a second answer, a closed connection, a
+     * failure) is {@link XdrWritable#discard discarded}.
+     */
     void reply(XdrWritable body);
+
+    /**
+     * A pooled allocator for large result data (READ): data read into its direct buffers and
+     * appended to the reply goes to the socket without a copy.
+     */
+    default ByteBufAllocator dataAllocator() { return ByteBufAllocator.DEFAULT; }
 
     /** Answers GARBAGE_ARGS: the arguments could not be decoded. */
     void replyGarbageArgs();

@@ -45,17 +45,27 @@ final class RpcWire {
     }
 
     /**
-     * An accepted SUCCESS reply with {@code body}. If the body throws, the buffer is released and
-     * the exception propagates.
+     * An accepted SUCCESS reply with {@code body}: one buffer, or a composite when the body
+     * appends buffers of its own ({@link XdrEncoder#appendOpaque}, no copy). If the body throws,
+     * everything is released (the body's own buffers by {@link XdrWritable#discard}) and the
+     * exception propagates.
      */
     static ByteBuf success(ByteBufAllocator alloc, int xid, XdrWritable body) {
-        int hint = body.sizeHint();
-        ByteBuf buf = acceptedHeader(alloc, xid, AcceptStat.SUCCESS, hint > 0 ? hint : 128);
+        ByteBuf buf;
         try {
-            body.write(new XdrEncoder(buf));
-            return finish(buf);
+            int hint = body.sizeHint();
+            buf = acceptedHeader(alloc, xid, AcceptStat.SUCCESS, hint > 0 ? hint : 128);
         } catch (RuntimeException | Error e) {
-            buf.release();
+            body.discard();
+            throw e;
+        }
+        XdrEncoder enc = XdrEncoder.gathering(buf);
+        try {
+            body.write(enc);
+            return finish(enc.finish());
+        } catch (RuntimeException | Error e) {
+            enc.discard();
+            body.discard();
             throw e;
         }
     }

@@ -2,6 +2,7 @@ package org.echofs.gateway.rpc;
 
 import com.codahale.metrics.Counter;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import org.echofs.gateway.xdr.XdrDecoder;
 import org.echofs.gateway.xdr.XdrWritable;
@@ -88,6 +89,8 @@ final class ServerCall implements RpcCall {
 
     @Override public boolean isDone() { return done != 0; }
 
+    @Override public ByteBufAllocator dataAllocator() { return conn.server().dataAlloc; }
+
     private boolean claim(String what) {
         if (DONE.compareAndSet(this, 0, 1)) return true;
         conn.server().logSecondAnswer(log, program.program(), version, procName(), what, xid);
@@ -108,8 +111,12 @@ final class ServerCall implements RpcCall {
 
     @Override
     public void reply(XdrWritable body) {
-        if (!claim("SUCCESS")) return;
+        if (!claim("SUCCESS")) {
+            body.discard();
+            return;
+        }
         if (nobodyListens()) {
+            body.discard();
             finish(null);
             return;
         }

@@ -164,7 +164,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
         this.channel = ctx.channel();
         this.loop = channel.eventLoop();
         this.alloc = channel.alloc();
-        this.assembler = new RecordAssembler(server.config.maxRecordSize(), alloc);
+        this.assembler = new RecordAssembler(server.config.maxRecordSize(), server.dataAlloc);
         budget.register(this);
     }
 

@@ -1,5 +1,7 @@
 package org.echofs.gateway.rpc;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import org.echofs.core.time.Clock;
 
 import org.slf4j.Logger;
@@ -23,6 +25,11 @@ final class ServerShared {
     final long writeStallNanos;
     final int maxInFlight;
     final int resumeInFlight;
+    /**
+     * Pooled direct buffers for large payloads: READ data and records that span socket reads
+     * (the channels' adaptive allocator does not pool buffers of a maximum record's size).
+     */
+    final ByteBufAllocator dataAlloc = new PooledByteBufAllocator(true);
 
     ServerShared(RpcServerConfig config, RpcProgram[] programs, RpcServerMetrics metrics, DuplicateRequestCache drc,
                  Clock clock) {

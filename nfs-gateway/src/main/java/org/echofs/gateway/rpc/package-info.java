@@ -82,8 +82,10 @@
  * <p>Limits: the account covers what the server holds; bytes in the kernel's socket buffers, the
  * allocator's pooled but free chunks, and per-read I/O buffers are outside it, and a read can
  * take the account past the budget by one read buffer per connection before reading stops.
- * Programs that copy data elsewhere (the NFS READ handler reads into a heap buffer before the
- * reply is encoded) hold that copy on their own threads, bounded by their thread count.
+ * Data a program reads for its reply before the reply exists (the NFS READ handler reads into a
+ * pooled direct buffer that becomes part of the reply, see
+ * {@link org.echofs.gateway.xdr.XdrEncoder#appendOpaque}) is covered by the call's reply
+ * reservation until the reply is handed over, then by the reply's bytes.
  *
  * <p>Programs are dispatched on the I/O thread and answer from any thread; see
  * {@link org.echofs.gateway.rpc.RpcCall}.

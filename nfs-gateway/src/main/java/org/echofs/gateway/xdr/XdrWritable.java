@@ -13,4 +13,11 @@ public interface XdrWritable {
      * output buffer up front (worth giving for large bodies such as READ data); never a limit.
      */
     default int sizeHint() { return 0; }
+
+    /**
+     * Called instead of (or after a failed) {@link #write} when the body will not be sent: releases
+     * the buffers it owns that {@link #write} would have handed to the encoder. Must be safe to call
+     * after {@link #write} and more than once (a body hands each buffer over or releases it, once).
+     */
+    default void discard() { }
 }

@@ -1,7 +1,10 @@
 package org.echofs.gateway.nfs3;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import org.echofs.gateway.rpc.AuthStat;
 import org.echofs.gateway.rpc.Credential;
 import org.echofs.gateway.rpc.RpcCall;
@@ -10,6 +13,8 @@ import org.echofs.gateway.xdr.XdrEncoder;
 import org.echofs.gateway.xdr.XdrWritable;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * A test {@link RpcCall}: arguments from XDR bytes, the answer captured (kind, body bytes,
- * thread). Fails the test on a second answer.
+ * thread). Fails the test on a second answer. Its {@link #dataAllocator} keeps every buffer it
+ * hands out, so that tests can check they were all released ({@link #unreleased}).
  */
 public final class FakeCall implements RpcCall {
 
@@ -31,6 +37,27 @@ public final class FakeCall implements RpcCall {
     private final CompletableFuture<Kind> done = new CompletableFuture<>();
     private volatile byte[] body;
     private volatile String replyThread;
+    private final List<ByteBuf> allocated = new CopyOnWriteArrayList<>();
+    private final ByteBufAllocator tracking = new AbstractByteBufAllocator(true) {
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            ByteBuf b = UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
+            allocated.add(b);
+            return b;
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            ByteBuf b = UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
+            allocated.add(b);
+            return b;
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+    };
 
     public FakeCall(int program, int version, int procedure, Credential credential, InetSocketAddress remote,
                     byte[] args) {
@@ -87,6 +114,16 @@ public final class FakeCall implements RpcCall {
     @Override public void drop() { answer(Kind.DROPPED, null); }
 
     @Override public boolean isDone() { return answers.get() > 0; }
+
+    @Override public ByteBufAllocator dataAllocator() { return tracking; }
+
+    /** Buffers handed out by {@link #dataAllocator} so far. */
+    public int allocated() { return allocated.size(); }
+
+    /** Buffers handed out by {@link #dataAllocator} and not released. */
+    public long unreleased() {
+        return allocated.stream().filter(b -> b.refCnt() > 0).count();
+    }
 
     /** The answer's kind, waiting up to 5 s for an asynchronous one. */
     public Kind kind() {

@@ -27,11 +27,15 @@ class ReadWriteCommitTest {
     private final long file = f.volume.file(f.root(), "f", "hello world", 0600, 1000, 1000);
 
     private XdrDecoder read(Credential cred, long id, long offset, long count) {
+        return readCall(cred, id, offset, count).reply();
+    }
+
+    private FakeCall readCall(Credential cred, long id, long offset, long count) {
         return f.call(Nfs3Proc.READ, cred, LOCAL, e -> {
             e.writeOpaque(f.fh(id));
             e.writeLong(offset);
             e.writeInt((int) count);
-        }).reply();
+        });
     }
 
     private record Read(Replies.Fattr attrs, int count, boolean eof, byte[] data) { }
@@ -85,6 +89,44 @@ class ReadWriteCommitTest {
         Read r = readOk(read(ALICE, file, 0, 0xFFFF_FFFFL));
         assertEquals(8192, r.count());
         assertFalse(r.eof());
+    }
+
+    @Test
+    void readDataBuffersAreReleasedOnEveryPath() throws Exception {
+        byte[] big = new byte[8192];
+        new java.util.Random(5).nextBytes(big);
+        f.volume.write(TestVolume.ROOT, file, 0, ByteBuffer.wrap(big), Stability.FILE_SYNC).join();
+        // A full read: the buffer goes into the reply and is released with it.
+        FakeCall full = readCall(ALICE, file, 0, 8192);
+        assertArrayEquals(big, readOk(full.reply()).data());
+        assertEquals(1, full.allocated());
+        assertEquals(0, full.unreleased());
+        // A read far shorter than its buffer: copied into a buffer of its size, both released.
+        FakeCall shortRead = readCall(ALICE, file, 8000, 8192);
+        assertEquals(192, readOk(shortRead.reply()).count());
+        assertEquals(0, shortRead.unreleased());
+        // Past the end: nothing read, the buffer released.
+        FakeCall past = readCall(ALICE, file, 100_000, 8192);
+        assertEquals(0, readOk(past.reply()).count());
+        assertEquals(0, past.unreleased());
+        // The volume refuses after the buffer was allocated.
+        f.volume.failNext("read", FsError.IO);
+        FakeCall failed = readCall(ALICE, file, 0, 8192);
+        assertEquals(NfsStat3.NFS3ERR_IO.code(), failed.reply().readInt());
+        assertEquals(1, failed.allocated());
+        assertEquals(0, failed.unreleased());
+        // Refused by the volume's permission check.
+        FakeCall denied = readCall(BOB, file, 0, 10);
+        assertEquals(NfsStat3.NFS3ERR_ACCES.code(), denied.reply().readInt());
+        assertEquals(0, denied.unreleased());
+        // Refused before any buffer was allocated (a bad handle).
+        FakeCall bad = f.call(Nfs3Proc.READ, ALICE, LOCAL, e -> {
+            e.writeOpaque(new byte[] {1, 2, 3, 4});
+            e.writeLong(0);
+            e.writeInt(10);
+        });
+        assertEquals(NfsStat3.NFS3ERR_BADHANDLE.code(), bad.reply().readInt());
+        assertEquals(0, bad.allocated());
     }
 
     @Test

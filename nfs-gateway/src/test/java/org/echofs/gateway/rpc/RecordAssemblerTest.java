@@ -156,4 +156,70 @@ class RecordAssemblerTest {
         records.get(0).release();
         assertEquals(0, in.refCnt());
     }
+
+    @Test
+    void largeRecordsSpanningReadsEndInBuffersOfTheirSizeGrowingWithWhatArrived() {
+        int max = 2 * 1024 * 1024;
+        RecordAssembler big = new RecordAssembler(max, PooledByteBufAllocator.DEFAULT);
+        List<ByteBuf> got = new ArrayList<>();
+        try {
+            byte[] a = bytes(1024 * 1024 + 136, 21);
+            byte[] b = bytes(300_001, 22);
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            wire.writeBytes(RawCall.record(a));
+            // Three fragments, cut where no read boundary falls.
+            wire.writeBytes(RawCall.fragments(b, 100_000, 150_000, 50_001));
+            byte[] all = wire.toByteArray();
+            for (int off = 0; off < all.length; off += 65536) {
+                int n = Math.min(65536, all.length - off);
+                ByteBuf in = Unpooled.directBuffer(n).writeBytes(all, off, n);
+                try {
+                    big.feed(in, got::add);
+                } finally {
+                    in.release();
+                }
+                if (!big.atRecordBoundary()) {
+                    int held = big.bufferedBytes();
+                    int cap = big.bufferCapacity();
+                    assertTrue(cap <= Math.max(1024, 2L * held), "capacity " + cap + " for " + held + " bytes");
+                }
+            }
+            assertEquals(2, got.size());
+            assertArrayEquals(a, ByteBufUtil.getBytes(got.get(0)));
+            assertArrayEquals(b, ByteBufUtil.getBytes(got.get(1)));
+            for (ByteBuf r : got) {
+                assertEquals(r.readableBytes(), r.capacity(), "a complete record fills its buffer");
+                assertTrue(r.isDirect(), "WRITE payloads go to the file channel without a bounce buffer");
+            }
+            assertEquals(0, big.bufferedBytes());
+        } finally {
+            for (ByteBuf r : got) {
+                assertTrue(r.release(), "the sink holds the only reference");
+            }
+            big.release();
+        }
+    }
+
+    @Test
+    void partialRecordBufferIsFreedWhenDropped() {
+        TrackingAllocator alloc = new TrackingAllocator();
+        RecordAssembler big = new RecordAssembler(1 << 20, alloc);
+        byte[] wire = RawCall.record(bytes(200_000, 23));
+        ByteBuf in = Unpooled.wrappedBuffer(wire, 0, 150_000);
+        List<ByteBuf> got = new ArrayList<>();
+        try {
+            assertEquals(0, big.feed(in, got::add));
+        } finally {
+            in.release();
+        }
+        assertEquals(150_000 - 4, big.bufferedBytes());
+        assertEquals(1, alloc.allocated());
+        assertEquals(1, alloc.unreleased());
+        big.release();
+        assertEquals(0, big.bufferedBytes());
+        assertEquals(0, big.bufferCapacity());
+        assertEquals(0, alloc.unreleased());
+        big.release(); // idempotent
+        assertTrue(got.isEmpty());
+    }
 }
