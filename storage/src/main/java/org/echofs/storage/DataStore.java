@@ -4,7 +4,6 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -18,9 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import org.echofs.storage.log.LogFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,14 +51,8 @@ final class DataStore implements AutoCloseable {
     private final Path dir;
     private final int maxOpen;
     private final LinkedHashMap<Long, Handle> open = new LinkedHashMap<>(64, 0.75f, true);
-    /**
-     * Directories to sync before a new data file's data counts as durable, with the group sync
-     * requested for them when the file was made.
-     */
-    private final ConcurrentHashMap<Long, PendingDirs> pendingDirSyncs = new ConcurrentHashMap<>();
-    private final DirSyncer dirSyncer;
-
-    private record PendingDirs(List<Path> dirs, CompletableFuture<Void> synced) { }
+    /** Directories to sync before a new data file's data counts as durable. */
+    private final ConcurrentHashMap<Long, List<Path>> pendingDirSyncs = new ConcurrentHashMap<>();
     private final Counter fsyncs;
     private final Timer fsyncLatency;
     private boolean closed;
@@ -71,7 +62,6 @@ final class DataStore implements AutoCloseable {
         this.maxOpen = maxOpen;
         this.fsyncs = metrics.counter("storage.data.fsyncs");
         this.fsyncLatency = metrics.timer("storage.data.fsync-latency");
-        this.dirSyncer = new DirSyncer("echofs-storage-dirsync", metrics);
     }
 
     Path path(long id) {
@@ -146,8 +136,7 @@ final class DataStore implements AutoCloseable {
         }
         if (ch.size() == 0) {
             syncs.add(p.getParent());
-            // start syncing the new entries now, grouped with other new files: a COMMIT waits for it
-            pendingDirSyncs.put(id, new PendingDirs(syncs, dirSyncer.request(syncs)));
+            pendingDirSyncs.put(id, syncs);
         }
         return ch;
     }
@@ -223,19 +212,14 @@ final class DataStore implements AutoCloseable {
         } finally {
             release(h);
         }
-        PendingDirs pending = pendingDirSyncs.get(id);
-        if (pending != null) {
+        List<Path> dirs = pendingDirSyncs.remove(id);
+        if (dirs != null) {
             try {
-                pending.synced().get();
-            } catch (ExecutionException e) {
-                // the group sync failed (or the syncer is closed): sync here, or fail this sync
-                List<Path> dirs = pending.dirs();
                 for (int i = dirs.size() - 1; i >= 0; i--) LogFormat.syncDirectory(dirs.get(i));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted waiting for a directory sync");
+            } catch (IOException e) {
+                pendingDirSyncs.putIfAbsent(id, dirs);
+                throw e;
             }
-            pendingDirSyncs.remove(id, pending);
         }
     }
 
@@ -296,12 +280,7 @@ final class DataStore implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        dirSyncer.close();
-        closeChannels();
-    }
-
-    private synchronized void closeChannels() {
+    public synchronized void close() {
         closed = true;
         for (Handle h : open.values()) {
             h.evicted = true;
