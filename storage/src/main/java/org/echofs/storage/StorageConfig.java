@@ -23,7 +23,7 @@ import org.echofs.storage.log.RecordCodec;
  *                           replay, and the pause of updates a checkpoint causes
  * @param openChannels       how many data files are kept open (default 256)
  * @param metaCacheMiB       page cache of the metadata store, in MiB (default 64)
- * @param syncThreads        threads that sync data files (default 4)
+ * @param syncThreads        threads that sync data files (default 16)
  * @param rootMode           permission bits of the root directory of a new volume (default 0755)
  * @param rootUid            owner of the root directory of a new volume (default 0)
  * @param rootGid            group of the root directory of a new volume (default 0)
@@ -42,7 +42,7 @@ public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long 
     public static final long DEFAULT_META_CHECKPOINT_BYTES = 1L << 20;
     public static final int DEFAULT_OPEN_CHANNELS = 256;
     public static final int DEFAULT_META_CACHE_MIB = 64;
-    public static final int DEFAULT_SYNC_THREADS = 4;
+    public static final int DEFAULT_SYNC_THREADS = 16;
     public static final int DEFAULT_ROOT_MODE = 0755;
 
     public StorageConfig {
