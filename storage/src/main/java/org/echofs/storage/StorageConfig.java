@@ -19,11 +19,11 @@ import org.echofs.storage.log.RecordCodec;
  * @param segmentBytes       the size of each preallocated log segment (default 64 MiB, at least 256 KiB)
  * @param checkpointInterval how often a checkpoint runs (default 30 s; zero disables the periodic one)
  * @param metaCheckpointBytes a metadata checkpoint also starts when this many bytes of metadata
- *                           changes are not yet in the metadata file (default 1 MiB); bounds memory,
+ *                           changes are not yet in the metadata file (default 16 MiB); bounds memory,
  *                           replay, and the pause of updates a checkpoint causes
  * @param openChannels       how many data files are kept open (default 256)
  * @param metaCacheMiB       page cache of the metadata store, in MiB (default 64)
- * @param syncThreads        threads that sync data files (default 4)
+ * @param syncThreads        threads that sync data files (default 16)
  * @param rootMode           permission bits of the root directory of a new volume (default 0755)
  * @param rootUid            owner of the root directory of a new volume (default 0)
  * @param rootGid            group of the root directory of a new volume (default 0)
@@ -39,10 +39,10 @@ public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long 
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
     public static final long MIN_SEGMENT_BYTES = 256L << 10;
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
-    public static final long DEFAULT_META_CHECKPOINT_BYTES = 1L << 20;
+    public static final long DEFAULT_META_CHECKPOINT_BYTES = 16L << 20;
     public static final int DEFAULT_OPEN_CHANNELS = 256;
     public static final int DEFAULT_META_CACHE_MIB = 64;
-    public static final int DEFAULT_SYNC_THREADS = 4;
+    public static final int DEFAULT_SYNC_THREADS = 16;
     public static final int DEFAULT_ROOT_MODE = 0755;
 
     public StorageConfig {

@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.echofs.core.fs.Access;
 import org.echofs.core.fs.Attributes;
 import org.echofs.core.fs.Caller;
@@ -106,7 +108,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * Every {@link Volume} method may be called from any thread. Reads never take the update lock.
- * Writes to one file are ordered by a per-object lock. Futures complete on the engine's
+ * Writes to one file run their pwrites concurrently: a per-object lock is held only to reserve a
+ * write's range and to publish its size and times afterwards, and a per-object gate (a
+ * read-write lock) is held shared by writes and exclusively by truncates, removals and data
+ * file cuts, which therefore never overlap an in-flight pwrite. Lock order: update lock, gate,
+ * object lock. Futures complete on the engine's
  * completion threads, never on the log writer thread. The engine owns its threads (log writer,
  * preallocation, completion, data sync, checkpoint) and stops them in {@link #close()}.
  *
@@ -151,6 +157,9 @@ public final class StorageEngine implements Volume {
 
     private final ReentrantLock updateLock = new ReentrantLock();
     private final ReentrantLock[] objectLocks = new ReentrantLock[LOCK_STRIPES];
+    private final ReentrantReadWriteLock[] gates = new ReentrantReadWriteLock[LOCK_STRIPES];
+    /** Writes in flight per regular file (entries changed under the object's lock). */
+    private final ConcurrentHashMap<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private volatile long lastLsn; // written under updateLock
     private long nextId;           // guarded by updateLock
     private final AtomicLong usedBytes = new AtomicLong();
@@ -229,7 +238,10 @@ public final class StorageEngine implements Volume {
         this.vdir = vd;
         this.meta = meta;
         this.fsid = vd.fsid();
-        for (int i = 0; i < LOCK_STRIPES; i++) objectLocks[i] = new ReentrantLock();
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            objectLocks[i] = new ReentrantLock();
+            gates[i] = new ReentrantReadWriteLock();
+        }
         this.info = new VolumeInfo(fsid, config.capacityBytes(), config.maxFileSize(), MAX_NAME_BYTES, config.linkMax(), 1);
         this.fileStore = Files.getFileStore(vd.root);
 
@@ -377,7 +389,20 @@ public final class StorageEngine implements Volume {
     // ------------------------------------------------------------------ helpers
 
     private ReentrantLock objectLock(long id) {
-        return objectLocks[(int) (id ^ (id >>> 8) ^ (id >>> 16)) & (LOCK_STRIPES - 1)];
+        return objectLocks[stripe(id)];
+    }
+
+    /**
+     * The object's gate: writes hold it shared around their pwrite; whatever cuts a file or
+     * accounts for its size (truncate, removal, cutting a data file) holds it exclusively. Taken
+     * before the object's lock (and after the update lock), never while holding the object's lock.
+     */
+    private ReentrantReadWriteLock gate(long id) {
+        return gates[stripe(id)];
+    }
+
+    private static int stripe(long id) {
+        return (int) (id ^ (id >>> 8) ^ (id >>> 16)) & (LOCK_STRIPES - 1);
     }
 
     private static long roundUp(long size) {
@@ -749,69 +774,16 @@ public final class StorageEngine implements Volume {
         try {
             checkOpen();
             int count = src.remaining();
+            if (count == 0) return zeroLengthWrite(caller, id, offset, stability);
             Wcc wcc;
-            ReentrantLock lock = objectLock(id);
-            lock.lock();
+            // writes share the gate: truncates and removals take it exclusively, so they never cut or
+            // account for a file while a pwrite into it is in flight
+            ReentrantReadWriteLock.ReadLock shared = gate(id).readLock();
+            shared.lock();
             try {
-                ObjRow r = live(id);
-                if (r.isDir()) throw new FsException(FsError.ISDIR, "object " + id + " is a directory");
-                if (!r.isFile()) throw new FsException(FsError.INVAL, "object " + id + " is not a regular file");
-                DirtyOverlay.Entry e = dirty.get(id);
-                DirtyOverlay.Values v = e == null ? null : e.values;
-                Attributes before = attrs(r, v);
-                if (caller.uid() != r.uid()) need(before, caller, Access.W, "write");
-                if (offset < 0) throw new FsException(FsError.INVAL, "negative offset");
-                if (offset > config.maxFileSize() - count) {
-                    throw new FsException(FsError.FBIG, "write beyond the largest file size " + config.maxFileSize());
-                }
-                long size0 = before.size();
-                long newSize = Math.max(size0, offset + count);
-                if (count == 0) {
-                    // writing nothing changes nothing (not even mtime); a stable one still commits
-                    Wcc same = new Wcc(before.wcc(), before);
-                    if (stability == Stability.UNSTABLE || e == null) {
-                        CompletableFuture<Void> durable = stability == Stability.UNSTABLE
-                                ? CompletableFuture.completedFuture(null) : log.durable(lastLsn);
-                        return durable.thenApply(x -> new WriteResult(0, stability == Stability.UNSTABLE
-                                ? Stability.UNSTABLE : Stability.FILE_SYNC, same));
-                    }
-                    return requestSync(id).thenApply(x -> new WriteResult(0, Stability.FILE_SYNC, same));
-                }
-                long delta = roundUp(newSize) - roundUp(size0);
-                reserveBytes(delta);
-                DataStore.Handle h = null;
-                try {
-                    h = data.acquire(id, true);
-                    if (offset > size0) cutGarbage(h, size0); // the gap must read as zeros
-                    DataStore.write(h, offset, src);
-                } catch (IOException ex) {
-                    usedBytes.addAndGet(-delta);
-                    if (h != null && newSize > size0) {
-                        try {
-                            cutGarbage(h, size0);
-                        } catch (IOException | FsException ignored) {
-                            // start-up reconciliation cuts it back
-                        }
-                    }
-                    throw dataWriteError(id, ex);
-                } catch (FsException ex) {
-                    usedBytes.addAndGet(-delta);
-                    throw ex;
-                } finally {
-                    data.release(h);
-                }
-                long now = clock.wallNanos();
-                DirtyOverlay.Values nv = new DirtyOverlay.Values(newSize, now, Math.max(now, before.ctimeNanos()),
-                        v == null ? 1 : v.version() + 1);
-                if (e == null) {
-                    dirty.create(id, nv);
-                    if (dirty.size() > DIRTY_FLUSH_THRESHOLD) requestFlush();
-                } else {
-                    e.values = nv;
-                }
-                wcc = new Wcc(before.wcc(), attrs(r, nv));
+                wcc = writeShared(caller, id, offset, src, count);
             } finally {
-                lock.unlock();
+                shared.unlock();
             }
             if (stability == Stability.UNSTABLE) {
                 return CompletableFuture.completedFuture(new WriteResult(count, Stability.UNSTABLE, wcc));
@@ -823,6 +795,151 @@ public final class StorageEngine implements Volume {
         } finally {
             t.stop();
         }
+    }
+
+    /** Checks a write to a regular file; returns the attributes before it (call under the object's lock). */
+    private Attributes checkWrite(Caller caller, ObjRow r, DirtyOverlay.Values v, long offset, int count)
+            throws FsException {
+        long id = r.id();
+        if (r.isDir()) throw new FsException(FsError.ISDIR, "object " + id + " is a directory");
+        if (!r.isFile()) throw new FsException(FsError.INVAL, "object " + id + " is not a regular file");
+        Attributes before = attrs(r, v);
+        if (caller.uid() != r.uid()) need(before, caller, Access.W, "write");
+        if (offset < 0) throw new FsException(FsError.INVAL, "negative offset");
+        if (offset > config.maxFileSize() - count) {
+            throw new FsException(FsError.FBIG, "write beyond the largest file size " + config.maxFileSize());
+        }
+        return before;
+    }
+
+    /** Writing nothing changes nothing (not even mtime); a stable one still commits earlier writes. */
+    private CompletableFuture<WriteResult> zeroLengthWrite(Caller caller, long id, long offset, Stability stability)
+            throws FsException {
+        ReentrantLock lock = objectLock(id);
+        lock.lock();
+        try {
+            ObjRow r = live(id);
+            DirtyOverlay.Entry e = dirty.get(id);
+            Attributes before = checkWrite(caller, r, e == null ? null : e.values, offset, 0);
+            Wcc same = new Wcc(before.wcc(), before);
+            if (stability == Stability.UNSTABLE || (e == null && !inFlight.containsKey(id))) {
+                CompletableFuture<Void> durable = stability == Stability.UNSTABLE
+                        ? CompletableFuture.completedFuture(null) : log.durable(lastLsn);
+                return durable.thenApply(x -> new WriteResult(0, stability == Stability.UNSTABLE
+                        ? Stability.UNSTABLE : Stability.FILE_SYNC, same));
+            }
+            return requestSync(id).thenApply(x -> new WriteResult(0, Stability.FILE_SYNC, same));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The writes in flight to one file (between reserving their range and publishing their size):
+     * the size they reserve together, and how many there are. Guarded by the object's lock.
+     */
+    private static final class InFlight {
+        long reservedSize;
+        int count;
+
+        InFlight(long reservedSize) {
+            this.reservedSize = reservedSize;
+        }
+    }
+
+    /**
+     * A write of {@code count > 0} bytes, called with the object's gate shared. Under the object's
+     * lock it checks the write and reserves its range (used bytes, the file's reserved size, gap
+     * zeroing); then it writes the data with no lock held; then, under the object's lock again,
+     * it publishes the new size and times in the dirty overlay. A size is thus published only
+     * once the bytes below it are written, so a sync pass that snapshots the overlay covers every
+     * acknowledged write. When the last write in flight ends, the reserved size falls back to the
+     * published one (a failed write gives its bytes back).
+     */
+    private Wcc writeShared(Caller caller, long id, long offset, ByteBuffer src, int count) throws FsException {
+        ReentrantLock lock = objectLock(id);
+        Attributes before;
+        long newSize;
+        InFlight fl;
+        DataStore.Handle h = null;
+        lock.lock();
+        try {
+            ObjRow r = live(id);
+            before = checkWrite(caller, r, dirty.values(id), offset, count);
+            fl = inFlight.get(id);
+            long size0 = fl != null ? fl.reservedSize : before.size();
+            newSize = Math.max(size0, offset + count);
+            long delta = roundUp(newSize) - roundUp(size0);
+            reserveBytes(delta);
+            try {
+                h = data.acquire(id, true);
+                // the gap must read as zeros; writes in flight all lie below size0
+                if (offset > size0) cutGarbage(h, size0);
+            } catch (IOException ex) {
+                usedBytes.addAndGet(-delta);
+                data.release(h);
+                throw dataWriteError(id, ex);
+            } catch (FsException | RuntimeException ex) {
+                usedBytes.addAndGet(-delta);
+                data.release(h);
+                throw ex;
+            }
+            if (fl == null) {
+                fl = new InFlight(size0);
+                inFlight.put(id, fl);
+            }
+            fl.reservedSize = newSize;
+            fl.count++;
+        } finally {
+            lock.unlock();
+        }
+        Throwable failure = null;
+        try {
+            DataStore.write(h, offset, src);
+        } catch (IOException | RuntimeException ex) {
+            failure = ex;
+        }
+        Wcc wcc = null;
+        lock.lock();
+        try {
+            ObjRow r = meta.object(id); // cannot be gone: removal waits for the gate
+            DirtyOverlay.Entry e = dirty.get(id);
+            DirtyOverlay.Values v = e == null ? null : e.values;
+            if (failure == null && r != null) {
+                long now = clock.wallNanos();
+                long size = v != null ? v.size() : r.size();
+                long ctime = v != null ? Math.max(v.ctime(), r.ctime()) : r.ctime();
+                DirtyOverlay.Values nv = new DirtyOverlay.Values(Math.max(size, newSize), now, Math.max(now, ctime),
+                        v == null ? 1 : v.version() + 1);
+                if (e == null) {
+                    dirty.create(id, nv);
+                    if (dirty.size() > DIRTY_FLUSH_THRESHOLD) requestFlush();
+                } else {
+                    e.values = nv;
+                }
+                v = nv;
+                wcc = new Wcc(before.wcc(), attrs(r, nv));
+            }
+            if (--fl.count == 0) {
+                inFlight.remove(id, fl);
+                long published = v != null ? v.size() : r != null ? r.size() : 0;
+                if (fl.reservedSize > published) {
+                    usedBytes.addAndGet(roundUp(published) - roundUp(fl.reservedSize));
+                    try {
+                        cutGarbage(h, published);
+                    } catch (IOException | FsException | RuntimeException ignored) {
+                        // start-up reconciliation cuts it back
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+            data.release(h);
+        }
+        if (failure instanceof IOException io) throw dataWriteError(id, io);
+        if (failure instanceof RuntimeException re) throw re;
+        if (wcc == null) throw new FsException(FsError.STALE, "object " + id + " does not exist");
+        return wcc;
     }
 
     private static FsException dataWriteError(long id, IOException e) {
@@ -1059,6 +1176,8 @@ public final class StorageEngine implements Volume {
             return whenDurable(commitRecord(new UpdateRecord.SetAttr(r.id(), null, null, null, null, null, null,
                     Math.max(now, r.ctime()))), attrs(live(r.id())));
         }
+        Lock exclusive = r.isFile() && size != null ? gate(r.id()).writeLock() : null;
+        if (exclusive != null) exclusive.lock();
         ReentrantLock lock = r.isFile() ? objectLock(r.id()) : null;
         if (lock != null) lock.lock();
         try {
@@ -1109,13 +1228,16 @@ public final class StorageEngine implements Volume {
             return done.thenApply(x -> after);
         } finally {
             if (lock != null) lock.unlock();
+            if (exclusive != null) exclusive.unlock();
         }
     }
 
     /** Cuts a data file to its object's current size and syncs it (after a durable truncate). */
     private void shrinkDataFile(long id) {
         ReentrantLock lock = objectLock(id);
+        Lock exclusive = gate(id).writeLock();
         try {
+            exclusive.lock();
             lock.lock();
             try {
                 ObjRow r = meta.object(id);
@@ -1129,6 +1251,7 @@ public final class StorageEngine implements Volume {
                 }
             } finally {
                 lock.unlock();
+                exclusive.unlock();
             }
             data.fsync(id);
         } catch (IOException | FsException e) {
@@ -1347,6 +1470,8 @@ public final class StorageEngine implements Volume {
 
     private CompletableFuture<Wcc> unlinkEntry(ObjRow d, Attributes da, String name, ObjRow o) throws FsException {
         long now = Math.max(clock.wallNanos(), d.ctime());
+        Lock exclusive = o.isFile() ? gate(o.id()).writeLock() : null;
+        if (exclusive != null) exclusive.lock();
         ReentrantLock lock = o.isFile() ? objectLock(o.id()) : null;
         if (lock != null) lock.lock();
         try {
@@ -1357,6 +1482,7 @@ public final class StorageEngine implements Volume {
             return whenDurable(c.lsn, new Wcc(da.wcc(), attrs(live(d.id()))));
         } finally {
             if (lock != null) lock.unlock();
+            if (exclusive != null) exclusive.unlock();
         }
     }
 
@@ -1412,6 +1538,8 @@ public final class StorageEngine implements Volume {
                 throw new FsException(FsError.MLINK, "directory " + toDir + " has " + td.nlink() + " links already");
             }
             long now = Math.max(clock.wallNanos(), Math.max(fd.ctime(), td.ctime()));
+            Lock exclusive = t != null && t.isFile() ? gate(t.id()).writeLock() : null;
+            if (exclusive != null) exclusive.lock();
             ReentrantLock lock = t != null && t.isFile() ? objectLock(t.id()) : null;
             if (lock != null) lock.lock();
             try {
@@ -1426,6 +1554,7 @@ public final class StorageEngine implements Volume {
                 return whenDurable(c.lsn, new RenameResult(new Wcc(fda.wcc(), fAfter), new Wcc(tda.wcc(), tAfter)));
             } finally {
                 if (lock != null) lock.unlock();
+                if (exclusive != null) exclusive.unlock();
             }
         });
     }
