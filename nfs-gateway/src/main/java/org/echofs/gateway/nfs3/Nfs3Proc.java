@@ -8,6 +8,9 @@ enum Nfs3Proc {
     LINK(true, true), READDIR(false, false), READDIRPLUS(false, false), FSSTAT(false, false),
     FSINFO(false, false), PATHCONF(false, false), COMMIT(true, false);
 
+    /** {@link #values()} once: that method copies the array on every call. */
+    private static final Nfs3Proc[] ALL = values();
+
     private final boolean modifies;
     private final boolean nonIdempotent;
 
@@ -26,7 +29,6 @@ enum Nfs3Proc {
     boolean nonIdempotent() { return nonIdempotent; }
 
     static Nfs3Proc of(int procedure) {
-        Nfs3Proc[] all = values();
-        return procedure >= 0 && procedure < all.length ? all[procedure] : null;
+        return procedure >= 0 && procedure < ALL.length ? ALL[procedure] : null;
     }
 }
