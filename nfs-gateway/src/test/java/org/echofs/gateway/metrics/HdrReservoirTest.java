@@ -32,15 +32,15 @@ class HdrReservoirTest {
     private final HdrReservoir reservoir = new HdrReservoir(clock, 4, TimeUnit.SECONDS.toNanos(15));
 
     @Test
-    void quantilesMinMaxAndMeanWithinOnePercent() {
+    void quantilesMinMaxAndMeanWithinTwoAndAHalfPercent() {
         for (int v = 1; v <= 10_000; v++) reservoir.update(v * 1000L);
         Snapshot s = reservoir.getSnapshot();
         assertEquals(10_000, s.size());
-        assertEquals(5_000_000, s.getMedian(), 50_000);
-        assertEquals(9_900_000, s.get99thPercentile(), 99_000);
-        assertEquals(1000, s.getMin(), 10);
-        assertEquals(10_000_000, s.getMax(), 100_000);
-        assertEquals(5_000_500, s.getMean(), 50_000);
+        assertEquals(5_000_000, s.getMedian(), 125_000);
+        assertEquals(9_900_000, s.get99thPercentile(), 250_000);
+        assertEquals(1000, s.getMin(), 25);
+        assertEquals(10_000_000, s.getMax(), 250_000);
+        assertEquals(5_000_500, s.getMean(), 125_000);
         assertTrue(s.getStdDev() > 2_800_000 && s.getStdDev() < 2_990_000, "stddev " + s.getStdDev());
         assertThrows(IllegalArgumentException.class, () -> s.getValue(1.5));
     }
@@ -69,13 +69,35 @@ class HdrReservoirTest {
     }
 
     @Test
-    void negativeValuesCountAsZeroAndHugeOnesAreClamped() {
+    void negativeValuesCountAsZeroAndHugeOnesAreKept() {
         reservoir.update(-5);
         reservoir.update(Long.MAX_VALUE);
         Snapshot s = reservoir.getSnapshot();
         assertEquals(2, s.size());
         assertEquals(0, s.getMin());
-        assertTrue(s.getMax() >= HdrReservoir.MAX_VALUE);
+        assertTrue(s.getMax() >= HdrReservoir.MAX_VALUE / 100 * 97, "max " + s.getMax());
+    }
+
+    @Test
+    void bucketsCoverEveryValueInOrderWithin1Of64() {
+        int last = -1;
+        for (long v : new long[] {0, 1, 127, 128, 129, 255, 256, 1000, 123_456_789, 1L << 40, Long.MAX_VALUE / 3,
+                Long.MAX_VALUE}) {
+            int i = HdrReservoir.index(v);
+            assertTrue(i >= last, "bucket order at " + v);
+            last = i;
+            assertTrue(HdrReservoir.lowest(i) <= v, "lowest of " + v);
+            assertTrue(i + 1 == HdrReservoir.BUCKETS || HdrReservoir.lowest(i + 1) > v, "next bucket above " + v);
+            long rep = HdrReservoir.representative(i);
+            assertTrue(Math.abs(rep - v) <= Math.max(1, v / 64), v + " -> " + rep);
+        }
+        for (long v = 0; v < 5000; v++) {
+            int i = HdrReservoir.index(v);
+            assertTrue(HdrReservoir.lowest(i) <= v && v < HdrReservoir.lowest(i + 1), "bucket of " + v);
+            assertTrue(HdrReservoir.index(v + 1) - HdrReservoir.index(v) <= 1, "no bucket skipped at " + v);
+        }
+        assertEquals(0, HdrReservoir.index(-1));
+        assertEquals(HdrReservoir.BUCKETS - 1, HdrReservoir.index(Long.MAX_VALUE));
     }
 
     @Test
@@ -89,7 +111,7 @@ class HdrReservoirTest {
         clock.nanos += TimeUnit.SECONDS.toNanos(45); // 65 s after the first slice began
         s = reservoir.getSnapshot();
         assertEquals(1, s.size(), "the first slice left the window");
-        assertEquals(200, s.getMax(), 2);
+        assertEquals(200, s.getMax(), 5);
         clock.nanos += TimeUnit.HOURS.toNanos(1);
         assertEquals(0, reservoir.getSnapshot().size());
     }
@@ -115,7 +137,7 @@ class HdrReservoirTest {
         assertTrue(t == HdrReservoir.timer(registry, "hdrtest.op"), "the same timer the second time");
         t.update(3, TimeUnit.MILLISECONDS);
         assertEquals(1, registry.timer("hdrtest.op").getCount());
-        assertEquals(3_000_000, registry.timer("hdrtest.op").getSnapshot().getMedian(), 30_000);
+        assertEquals(3_000_000, registry.timer("hdrtest.op").getSnapshot().getMedian(), 75_000);
         registry.counter("hdrtest.clash");
         assertThrows(IllegalArgumentException.class, () -> HdrReservoir.timer(registry, "hdrtest.clash"));
 
@@ -126,6 +148,7 @@ class HdrReservoirTest {
             assertEquals(1L, mbeans.getAttribute(name, "Count"));
             double p50 = ((Number) mbeans.getAttribute(name, "50thPercentile")).doubleValue();
             assertTrue(p50 > 2.9 && p50 < 3.1, "p50 in ms: " + p50);
+            assertTrue(registry.timer("hdrtest.op") == t);
         }
     }
 }
