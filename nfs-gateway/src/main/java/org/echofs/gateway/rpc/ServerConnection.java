@@ -566,11 +566,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
             try {
                 loop.execute(drainTask);
             } catch (RejectedExecutionException e) {
-                // The server is shutting down: nothing will be written any more.
+                // The server is shutting down: nothing will be written any more. The flag is
+                // cleared so that replies queued later are released by their own threads.
                 ServerCall c;
-                while ((c = fromOtherThreads.poll()) != null) {
-                    ReferenceCountUtil.release(c.reply);
-                }
+                do {
+                    while ((c = fromOtherThreads.poll()) != null) {
+                        ReferenceCountUtil.release(c.reply);
+                    }
+                    drainScheduled.set(false);
+                } while (!fromOtherThreads.isEmpty() && drainScheduled.compareAndSet(false, true));
             }
         }
     }
