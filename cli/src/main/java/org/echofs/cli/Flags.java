@@ -1,6 +1,7 @@
 package org.echofs.cli;
 
 import org.echofs.cli.config.Addresses;
+import org.echofs.cli.config.JvmOptions;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -34,6 +35,18 @@ final class Flags {
         public InetAddress convert(String value) {
             try {
                 return Addresses.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A maximum heap size ({@link JvmOptions#parseHeap}). */
+    static final class Heap implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return JvmOptions.parseHeap(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -6,6 +6,7 @@ import org.echofs.cli.config.ConfigLoader;
 import org.echofs.cli.config.ConfigOverrides;
 import org.echofs.cli.config.ConfigWriter;
 import org.echofs.cli.config.GatewayConfig;
+import org.echofs.cli.config.JvmOptions;
 import org.echofs.cli.node.ClusterSecret;
 import org.echofs.cli.node.DataDir;
 import org.echofs.cli.node.GatewayInfo;
@@ -66,6 +67,11 @@ final class UpCommand implements Callable<Integer> {
             description = "How long to wait for the export to answer (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--heap", paramLabel = "SIZE", converter = Flags.Heap.class,
+            description = "Maximum heap of the gateway's JVM, e.g. 512MiB, 1GiB or 768m (config: jvm.max-heap; "
+                    + "default 512MiB).")
+    Long heap;
+
     @Mixin
     OverrideFlags flags;
 
@@ -89,7 +95,7 @@ final class UpCommand implements Callable<Integer> {
         if (running.isPresent()) {
             long pid = running.get().pid();
             out.println("echofs: the standalone gateway is already running (pid " + pid + ")");
-            if (!overrides.isEmpty()) {
+            if (!overrides.isEmpty() || heap != null) {
                 out.println("  (flags ignored: run 'echofs down --dir " + data.root() + "' first to apply them)");
             }
             run.readInfoOf(pid).ifPresent(info -> printEndpoints(out, info, data));
@@ -103,7 +109,7 @@ final class UpCommand implements Callable<Integer> {
         run.clear();
 
         long logStart = Files.exists(data.gatewayLog()) ? Files.size(data.gatewayLog()) : 0;
-        Process process = env.launcher().launch(data, data.config(), overrides.toArgs());
+        Process process = env.launcher().launch(data, data.config(), overrides.toArgs(), config.jvm().maxHeap());
         run.writePid(process.pid());
 
         Readiness.Result result = new Readiness(env.clock(), new RpcPing(Duration.ofSeconds(2)))
@@ -153,10 +159,10 @@ final class UpCommand implements Callable<Integer> {
             Files.writeString(data.exports(), DefaultFiles.exports(), StandardCharsets.UTF_8);
         }
         if (!Files.exists(data.config())) {
-            GatewayConfig first = overrides.applyTo(GatewayConfig.defaults(data.config()));
+            GatewayConfig first = withHeap(overrides.applyTo(GatewayConfig.defaults(data.config())));
             Files.writeString(data.config(), ConfigWriter.render(first), StandardCharsets.UTF_8);
         }
-        GatewayConfig config = overrides.applyTo(ConfigLoader.load(data.config()));
+        GatewayConfig config = withHeap(overrides.applyTo(ConfigLoader.load(data.config())));
         if (!config.dir().equals(data.root())) {
             throw new CliException(Main.USAGE, data.config() + ": dir is " + config.dir() + ", but up keeps its "
                     + "run files in " + data.root() + "; set 'dir: .' there, or run the gateway by hand with "
@@ -166,6 +172,10 @@ final class UpCommand implements Callable<Integer> {
             throw new CliException(Main.USAGE, data.config() + ": exports file " + config.exports() + " does not exist");
         }
         return config;
+    }
+
+    private GatewayConfig withHeap(GatewayConfig config) {
+        return heap == null ? config : config.withJvm(new JvmOptions(heap));
     }
 
     private static void checkPortsFree(GatewayConfig config) throws CliException {

@@ -98,7 +98,7 @@ class MainTest {
         CliRun r = run("gateway", "--config", config.toString());
         assertEquals(2, r.exit(), r.toString());
         assertEquals(config + ":2: unknown key 'nfsport' (expected one of: dir, bind, exports, nfs, portmap, "
-                + "metrics, storage, rpc)\n" + config + ":4: nfs.port must be a whole number, not 'x'\n", r.err());
+                + "metrics, storage, rpc, jvm)\n" + config + ":4: nfs.port must be a whole number, not 'x'\n", r.err());
         assertEquals("", r.out());
     }
 

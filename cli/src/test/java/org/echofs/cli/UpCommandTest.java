@@ -112,6 +112,52 @@ class UpCommandTest {
     }
 
     @Test
+    void theGatewayJvmGetsABoundedHeapByDefaultOrTheOneConfigured() throws Exception {
+        CliRun r = up("serve", "--nfs-port", "0");
+        assertEquals(0, r.exit(), r.toString());
+        DataDir d = dir();
+        assertEquals(512L * 1024 * 1024, ConfigLoader.load(d.config()).jvm().maxHeap(), "written into gateway.yaml");
+        assertTrue(Files.readString(d.config()).contains("max-heap: 512MiB"), Files.readString(d.config()));
+        assertTrue(jvmArgs(d).contains("-Xmx512m"), jvmArgs(d).toString());
+        assertEquals(0, CliRun.run(TestEnv.in(tmp), "down").exit());
+
+        // The configuration file's value, then the flag on top of it.
+        Files.writeString(d.config(), Files.readString(d.config()).replace("max-heap: 512MiB", "max-heap: 256MiB"));
+        r = up("serve", "--nfs-port", "0");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(jvmArgs(d).contains("-Xmx256m"), jvmArgs(d).toString());
+        assertEquals(0, CliRun.run(TestEnv.in(tmp), "down").exit());
+        r = up("serve", "--nfs-port", "0", "--heap", "1g");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(jvmArgs(d).contains("-Xmx1024m"), jvmArgs(d).toString());
+        assertTrue(Files.readString(d.config()).contains("max-heap: 256MiB"), "the flag does not rewrite the file");
+    }
+
+    @Test
+    void aBadHeapIsAUsageErrorThatSaysWhy() throws Exception {
+        CliRun small = up("serve", "--heap", "16m");
+        assertEquals(2, small.exit(), small.toString());
+        assertTrue(small.err().contains("--heap") && small.err().contains("16MiB is outside 64MiB to 1TiB"),
+                small.toString());
+        CliRun garbage = up("serve", "--heap", "lots");
+        assertEquals(2, garbage.exit(), garbage.toString());
+        assertTrue(garbage.err().contains("'lots' is not a size"), garbage.toString());
+
+        DataDir d = dir();
+        d.create();
+        Files.writeString(d.config(), "jvm:\n  max-heap: 1MiB\n");
+        CliRun inFile = up("serve");
+        assertEquals(2, inFile.exit(), inFile.toString());
+        assertTrue(inFile.err().contains("jvm.max-heap"), inFile.toString());
+        assertFalse(Files.exists(d.pidFile()), "nothing was started");
+    }
+
+    private static List<String> jvmArgs(DataDir d) throws Exception {
+        long pid = new RunFiles(d).readPid().orElseThrow();
+        return List.of(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow());
+    }
+
+    @Test
     void existingConfigIsKeptAndFlagsApplyOnTop() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             DataDir d = dir();

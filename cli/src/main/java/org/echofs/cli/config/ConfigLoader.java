@@ -107,11 +107,15 @@ public final class ConfigLoader {
                     + ByteSize.format(2 * rpc.maxRecordSize()) + ")");
         }
 
+        Section j = top.section("jvm");
+        JvmOptions jvm = new JvmOptions(j.size("max-heap", JvmOptions.DEFAULT_MAX_HEAP, JvmOptions.MIN_MAX_HEAP,
+                JvmOptions.MAX_MAX_HEAP));
+
         top.rejectUnknown();
         if (!problems.isEmpty()) {
             problems.sort(Comparator.comparingInt(Section.Problem::line));
             throw new ConfigException(problems.stream().map(Section.Problem::text).toList());
         }
-        return new GatewayConfig(abs, dir, bind, exports, nfs, portmap, metrics, storage, rpc);
+        return new GatewayConfig(abs, dir, bind, exports, nfs, portmap, metrics, storage, rpc, jvm);
     }
 }

@@ -38,7 +38,8 @@ public record ConfigOverrides(InetAddress bind, Integer nfsPort, Boolean portmap
             m = new MetricsOptions(m.bind(), metricsPort, m.jmx());
         }
         return new GatewayConfig(base.file(), base.dir(), bind == null ? base.bind() : bind,
-                exports == null ? base.exports() : exports, nfs, pm, m, base.storage(), base.rpc());
+                exports == null ? base.exports() : exports, nfs, pm, m, base.storage(), base.rpc(),
+                base.jvm());
     }
 
     /** The same flags again, for handing on to a child process. */

@@ -70,6 +70,9 @@ public final class ConfigWriter {
         line(y, 1, "write-stall-timeout", Durations.format(c.rpc().writeStallTimeout()),
                 "close a client that takes no reply for this long (default "
                         + Durations.format(RpcOptions.DEFAULT_WRITE_STALL_TIMEOUT) + ")");
+        y.append("jvm:\n");
+        line(y, 1, "max-heap", ByteSize.format(c.jvm().maxHeap()), "maximum heap of the JVM 'echofs up' starts "
+                + "(-Xmx; default " + ByteSize.format(JvmOptions.DEFAULT_MAX_HEAP) + ")");
         return y.toString();
     }
 

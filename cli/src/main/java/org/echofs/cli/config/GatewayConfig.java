@@ -14,10 +14,11 @@ import java.util.Objects;
  * @param dir     the data directory: cluster secret, volume, logs, run files. Key {@code dir}
  * @param bind    the address NFS and MOUNT listen on. Key {@code bind}
  * @param exports the exports(5)-style file. Key {@code exports}
+ * @param jvm     how {@code echofs up} starts the gateway's JVM. Section {@code jvm}
  */
 public record GatewayConfig(Path file, Path dir, InetAddress bind, Path exports, NfsOptions nfs,
                             PortmapOptions portmap, MetricsOptions metrics, StorageOptions storage,
-                            RpcOptions rpc) {
+                            RpcOptions rpc, JvmOptions jvm) {
 
     /** Default {@code dir}: the directory holding the configuration file. */
     public static final String DEFAULT_DIR = ".";
@@ -36,6 +37,7 @@ public record GatewayConfig(Path file, Path dir, InetAddress bind, Path exports,
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(rpc, "rpc");
+        Objects.requireNonNull(jvm, "jvm");
     }
 
     /** Every option at its default, for a configuration file at {@code file}. */
@@ -44,7 +46,12 @@ public record GatewayConfig(Path file, Path dir, InetAddress bind, Path exports,
         Path base = abs.getParent();
         return new GatewayConfig(abs, base.resolve(DEFAULT_DIR).normalize(), Addresses.parse(DEFAULT_BIND),
                 base.resolve(DEFAULT_EXPORTS), NfsOptions.DEFAULTS, PortmapOptions.DEFAULTS, MetricsOptions.DEFAULTS,
-                StorageOptions.DEFAULTS, RpcOptions.DEFAULTS);
+                StorageOptions.DEFAULTS, RpcOptions.DEFAULTS, JvmOptions.DEFAULTS);
+    }
+
+    /** The same configuration with {@code jvm} replaced. */
+    public GatewayConfig withJvm(JvmOptions jvm) {
+        return new GatewayConfig(file, dir, bind, exports, nfs, portmap, metrics, storage, rpc, jvm);
     }
 
     /** Where the portmapper listens when enabled: {@code portmap.address}, else {@link #bind()}. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
  * exports            exports file (a copy of the default unless --exports names another)
  * cluster.secret     32 random bytes, mode 0600: the key that signs file handles
  * volume/            the storage engine's files
+ * lib/echofs.jar     the copy of the program's jar the gateway runs from (written by {@code echofs up})
  * logs/gateway.log   the gateway's stdout and stderr
  * run/gateway.pid    pid of the running gateway
  * run/gateway.json   pid, ports and URLs of the running gateway, once it serves
@@ -43,6 +44,11 @@ public record DataDir(Path root) {
 
     public Path volume() {
         return root.resolve("volume");
+    }
+
+    /** The copy of the program's jar that {@code echofs up} starts the gateway from. */
+    public Path gatewayJar() {
+        return root.resolve("lib").resolve("echofs.jar");
     }
 
     public Path logs() {

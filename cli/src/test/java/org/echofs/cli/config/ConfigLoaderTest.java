@@ -152,7 +152,7 @@ class ConfigLoaderTest {
     void unknownTopLevelKeyNamesFileLineAndTheKnownKeys() throws Exception {
         String p = only("bind: 127.0.0.1\nnfs:\n  port: 2049\n\n\n\nnfsport: 2049\n");
         assertEquals(at(7) + "unknown key 'nfsport' (expected one of: dir, bind, exports, nfs, portmap, metrics, "
-                + "storage, rpc)", p);
+                + "storage, rpc, jvm)", p);
     }
 
     @Test
@@ -284,13 +284,15 @@ class ConfigLoaderTest {
                 metrics: {port: 9999, jmx: false}
                 storage: {capacity: 1GB, max-objects: 99}
                 rpc: {max-record-size: 8MiB, max-connections: 3, memory-budget: 1GiB, write-stall-timeout: 2min}
+                jvm: {max-heap: 768MiB}
                 """);
         GatewayConfig c = ConfigLoader.load(file);
+        assertEquals(768 * ByteSize.MIB, c.jvm().maxHeap());
         Path again = write("again/gateway.yaml", ConfigWriter.render(c));
         GatewayConfig reread = ConfigLoader.load(again);
         assertEquals(c, new GatewayConfig(c.file(), reread.dir().equals(tmp.resolve("again/data")) ? c.dir() : reread.dir(),
                 reread.bind(), reread.exports(), reread.nfs(), reread.portmap(), reread.metrics(), reread.storage(),
-                reread.rpc()));
+                reread.rpc(), reread.jvm()));
         assertEquals(tmp.resolve("again/data"), reread.dir());
 
         GatewayConfig defaults = GatewayConfig.defaults(tmp.resolve("d/gateway.yaml"));

@@ -15,6 +15,7 @@ import org.echofs.gateway.export.ExportPaths;
 import org.echofs.gateway.export.ExportTable;
 import org.echofs.gateway.handle.FileHandle;
 import org.echofs.gateway.handle.HandleCodec;
+import org.echofs.gateway.metrics.HdrReservoir;
 import org.echofs.gateway.rpc.Credential;
 import org.echofs.gateway.rpc.RpcCall;
 import org.echofs.gateway.rpc.RpcProgram;
@@ -96,7 +97,7 @@ public final class MountProgram implements RpcProgram {
         this.handles = handles;
         this.executor = executor;
         this.mounts = new MountList(mountListEntries);
-        for (int i = 0; i < NAMES.length; i++) timers[i] = metrics.timer("mount." + NAMES[i]);
+        for (int i = 0; i < NAMES.length; i++) timers[i] = HdrReservoir.timer(metrics, "mount." + NAMES[i]);
         for (MountStat3 s : MountStat3.values()) {
             if (s != MountStat3.MNT3_OK) statuses.put(s, metrics.counter("mount.status." + s.name()));
         }
@@ -169,7 +170,7 @@ public final class MountProgram implements RpcProgram {
                     MntResult r = mount(call, raw);
                     status = r.status();
                     body = r.body();
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // Errors too: the worker lives on and the client gets an answer
                     LOG.error("MNT from {} failed", call.remoteAddress(), e);
                     status = MountStat3.MNT3ERR_SERVERFAULT;
                     body = mntFailure(status);

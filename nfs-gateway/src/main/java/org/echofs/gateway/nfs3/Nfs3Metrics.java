@@ -3,25 +3,27 @@ package org.echofs.gateway.nfs3;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import org.echofs.gateway.metrics.HdrReservoir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The NFS program's metrics, all registered up front: {@code nfs.<PROC>} timers,
  * {@code nfs.status.<NFS3ERR_...>} counters, {@code nfs.bytes.read}/{@code nfs.bytes.written},
- * {@code nfs.garbage_args}, {@code nfs.rejected} (executor full), {@code nfs.server_fault}.
- * Recording never throws. Thread-safe.
+ * {@code nfs.garbage_args}, {@code nfs.rejected} (executor full), {@code nfs.server_fault}
+ * (unexpected failures, {@link Error}s of handlers included). The timers keep their values in an
+ * {@link HdrReservoir} (cheap to update on every call). Recording never throws. Thread-safe.
  */
 final class Nfs3Metrics {
 
     private static final Logger LOG = LoggerFactory.getLogger(Nfs3Metrics.class);
 
-    private final Map<Nfs3Proc, Timer> timers = new EnumMap<>(Nfs3Proc.class);
-    private final Map<NfsStat3, Counter> statuses = new EnumMap<>(NfsStat3.class);
+    /** By {@link Nfs3Proc#ordinal()}. */
+    private final Timer[] timers;
+    /** By {@link NfsStat3#ordinal()}; null for NFS3_OK. */
+    private final Counter[] statuses;
     private final Counter bytesRead;
     private final Counter bytesWritten;
     private final Counter garbage;
@@ -29,9 +31,13 @@ final class Nfs3Metrics {
     private final Counter faults;
 
     Nfs3Metrics(MetricRegistry registry) {
-        for (Nfs3Proc p : Nfs3Proc.values()) timers.put(p, registry.timer("nfs." + p.name()));
-        for (NfsStat3 s : NfsStat3.values()) {
-            if (s != NfsStat3.NFS3_OK) statuses.put(s, registry.counter("nfs.status." + s.name()));
+        Nfs3Proc[] procs = Nfs3Proc.values();
+        timers = new Timer[procs.length];
+        for (Nfs3Proc p : procs) timers[p.ordinal()] = HdrReservoir.timer(registry, "nfs." + p.name());
+        NfsStat3[] all = NfsStat3.values();
+        statuses = new Counter[all.length];
+        for (NfsStat3 s : all) {
+            if (s != NfsStat3.NFS3_OK) statuses[s.ordinal()] = registry.counter("nfs.status." + s.name());
         }
         bytesRead = registry.counter("nfs.bytes.read");
         bytesWritten = registry.counter("nfs.bytes.written");
@@ -46,8 +52,8 @@ final class Nfs3Metrics {
 
     void finished(Nfs3Proc proc, long startNanos, NfsStat3 status) {
         try {
-            timers.get(proc).update(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-            Counter c = statuses.get(status);
+            timers[proc.ordinal()].update(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            Counter c = statuses[status.ordinal()];
             if (c != null) c.inc();
         } catch (RuntimeException e) {
             LOG.warn("metrics failed", e);

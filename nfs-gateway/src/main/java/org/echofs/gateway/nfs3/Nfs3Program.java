@@ -201,27 +201,63 @@ public final class Nfs3Program implements RpcProgram {
         }
     }
 
+    /**
+     * On a worker. Nothing escapes: whatever the handler throws (an {@link Error} such as
+     * NoClassDefFoundError included) is answered, so the worker thread lives on and the client
+     * gets a reply.
+     */
     private <A> void run(RpcCall call, Nfs3Request req, Handler<A> h, A args, long start) {
-        CompletableFuture<Nfs3Reply> f;
         try {
-            f = h.handle(req, args);
-        } catch (FsException | RuntimeException e) {
-            f = CompletableFuture.failedFuture(e); // finish() builds the failure reply, guarded
-        }
-        if (f.isDone()) {
-            finish(call, req, h, args, f, start);
-        } else {
-            CompletableFuture<Nfs3Reply> pending = f;
-            pending.whenComplete((r, ex) -> onWorker(() -> finish(call, req, h, args, pending, start)));
+            CompletableFuture<Nfs3Reply> f;
+            try {
+                f = h.handle(req, args);
+            } catch (Throwable e) {
+                f = CompletableFuture.failedFuture(e); // finish() builds the failure reply, guarded
+            }
+            if (f.isDone()) {
+                finish(call, req, h, args, f, start);
+            } else {
+                CompletableFuture<Nfs3Reply> pending = f;
+                pending.whenComplete((r, ex) -> onWorker(call, h, start,
+                        () -> finish(call, req, h, args, pending, start)));
+            }
+        } catch (Throwable t) {
+            lastResort(call, h, start, t);
         }
     }
 
-    private void onWorker(Runnable r) {
+    private void onWorker(RpcCall call, Handler<?> h, long start, Runnable r) {
+        Runnable guarded = () -> {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                lastResort(call, h, start, t);
+            }
+        };
         try {
-            executor.execute(r);
+            executor.execute(guarded);
         } catch (RejectedExecutionException e) {
-            r.run(); // the update is done; its answer must not be lost
+            guarded.run(); // the update is done; its answer must not be lost
         }
+    }
+
+    /**
+     * A failure that escaped even the failure reply: answered SYSTEM_ERR (unless an answer went
+     * out already), counted as a server fault, logged. Throws nothing.
+     */
+    private void lastResort(RpcCall call, Handler<?> h, long start, Throwable t) {
+        try {
+            LOG.error("{} from {}: handler failed; answering SYSTEM_ERR", h.proc(), call.remoteAddress(), t);
+        } catch (Throwable ignored) {
+            // logging itself failed: still answer
+        }
+        svc.metrics().fault();
+        try {
+            if (!call.isDone()) call.replySystemError();
+        } catch (Throwable ignored) {
+            // the RPC layer closes the connection when no reply can be built
+        }
+        svc.metrics().finished(h.proc(), start, NfsStat3.NFS3ERR_SERVERFAULT);
     }
 
     private <A> void finish(RpcCall call, Nfs3Request req, Handler<A> h, A args, CompletableFuture<Nfs3Reply> f,
@@ -242,11 +278,8 @@ public final class Nfs3Program implements RpcProgram {
                 Thread.currentThread().interrupt();
                 reply = fault(req, h, args, e);
             }
-        } catch (RuntimeException e) {
-            LOG.error("{} from {}: failure reply failed", h.proc(), call.remoteAddress(), e);
-            svc.metrics().fault();
-            call.replySystemError();
-            svc.metrics().finished(h.proc(), start, NfsStat3.NFS3ERR_SERVERFAULT);
+        } catch (Throwable e) {
+            lastResort(call, h, start, e);
             return;
         }
         send(call, h, reply, start);

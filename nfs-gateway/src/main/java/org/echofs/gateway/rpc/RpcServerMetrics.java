@@ -23,6 +23,7 @@ final class RpcServerMetrics {
     final Counter callsReceived;
     final Counter callsDropped;
     final Counter callsDelayed;
+    final Counter handlerFailures;
     final Counter success;
     final Counter garbageArgs;
     final Counter systemErr;
@@ -38,6 +39,7 @@ final class RpcServerMetrics {
     final Counter bytesIn;
     final Counter bytesOut;
     final Counter flushes;
+    final Counter replyWakeups;
     final Counter readPauses;
     final Counter readMemoryPauses;
 
@@ -55,6 +57,7 @@ final class RpcServerMetrics {
         callsReceived = registry.counter(prefix + ".calls.received");
         callsDropped = registry.counter(prefix + ".calls.dropped");
         callsDelayed = registry.counter(prefix + ".calls.delayed_for_memory");
+        handlerFailures = registry.counter(prefix + ".calls.handler_failures");
         success = registry.counter(prefix + ".replies.success");
         garbageArgs = registry.counter(prefix + ".replies.garbage_args");
         systemErr = registry.counter(prefix + ".replies.system_err");
@@ -70,6 +73,7 @@ final class RpcServerMetrics {
         bytesIn = registry.counter(prefix + ".bytes.in");
         bytesOut = registry.counter(prefix + ".bytes.out");
         flushes = registry.counter(prefix + ".flushes");
+        replyWakeups = registry.counter(prefix + ".replies.wakeups");
         readPauses = registry.counter(prefix + ".reads.paused");
         readMemoryPauses = registry.counter(prefix + ".reads.paused_for_memory");
     }

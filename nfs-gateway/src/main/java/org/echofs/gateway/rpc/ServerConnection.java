@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * <p>Everything but {@link #callFinished}, {@link #wakeForMemory} and {@link #evict} runs on the
  * connection's event loop. Replies produced on the event loop are written at once and flushed at
  * the end of the read batch (or by one flush task); replies from other threads go through a queue
- * drained by one event-loop task per burst, which flushes once.
+ * drained by one event-loop task per burst, which flushes once: only a reply that finds no drain
+ * pending wakes the loop ({@code rpc.replies.wakeups} counts those).
  *
  * <p>Records that are not calls (too short to hold xid and message type, or a REPLY) are ignored
  * and counted; the connection stays open since its framing is intact.
@@ -558,27 +559,41 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
             return;
         }
         fromOtherThreads.offer(call);
-        if (drainScheduled.compareAndSet(false, true)) {
+        // One event-loop task (and at most one wake-up of the loop) per burst: only the reply that
+        // finds no drain pending schedules one; the drain takes every reply queued until it ends.
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+            metrics.replyWakeups.inc();
             try {
                 loop.execute(drainTask);
             } catch (RejectedExecutionException e) {
-                // The server is shutting down: nothing will be written any more.
+                // The server is shutting down: nothing will be written any more. The flag is
+                // cleared so that replies queued later are released by their own threads.
                 ServerCall c;
-                while ((c = fromOtherThreads.poll()) != null) {
-                    ReferenceCountUtil.release(c.reply);
-                }
+                do {
+                    while ((c = fromOtherThreads.poll()) != null) {
+                        ReferenceCountUtil.release(c.reply);
+                    }
+                    drainScheduled.set(false);
+                } while (!fromOtherThreads.isEmpty() && drainScheduled.compareAndSet(false, true));
             }
         }
     }
 
+    /**
+     * Writes every reply queued by other threads, then flushes once. The pending flag is cleared
+     * only once the queue is empty, and checked again after that: a reply queued meanwhile is
+     * taken by this drain or schedules the next, never both and never neither.
+     */
     private void drain() {
-        drainScheduled.set(false);
         boolean outer = batching;
         batching = true;
         ServerCall c;
-        while ((c = fromOtherThreads.poll()) != null) {
-            finishOnLoop(c);
-        }
+        do {
+            while ((c = fromOtherThreads.poll()) != null) {
+                finishOnLoop(c);
+            }
+            drainScheduled.set(false);
+        } while (!fromOtherThreads.isEmpty() && drainScheduled.compareAndSet(false, true));
         batching = outer;
         if (!batching) flushIfNeeded();
     }
@@ -856,8 +871,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
         try {
             call.program.dispatch(call);
         } catch (Throwable t) {
+            // Errors too (NoClassDefFoundError from a jar replaced under the JVM, OutOfMemoryError):
+            // the call is answered SYSTEM_ERR and the event loop goes on.
+            metrics.handlerFailures.inc();
             call.dispatchFailed(t);
-            if (t instanceof VirtualMachineError vme) throw vme;
         }
     }
 

@@ -81,6 +81,17 @@ class MetricsHttpServerTest {
     }
 
     @Test
+    void timersOnAnHdrReservoirExportTheirQuantilesInSeconds() throws Exception {
+        HdrReservoir.timer(registry, "nfs.LOOKUP").update(3, TimeUnit.MILLISECONDS);
+        String body = get("/metrics").body();
+        assertTrue(body.contains("# TYPE nfs_LOOKUP summary"), body);
+        assertTrue(body.contains("nfs_LOOKUP_count 1.0"), body);
+        String p99 = body.lines().filter(l -> l.startsWith("nfs_LOOKUP{quantile=\"0.99\",}")).findFirst().orElseThrow();
+        double seconds = Double.parseDouble(p99.substring(p99.lastIndexOf(' ') + 1));
+        assertEquals(0.003, seconds, 0.000075, p99);
+    }
+
+    @Test
     void countsItsOwnRequests() throws Exception {
         get("/metrics");
         String body = get("/metrics").body();

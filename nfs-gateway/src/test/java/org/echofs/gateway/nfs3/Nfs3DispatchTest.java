@@ -156,6 +156,55 @@ class Nfs3DispatchTest {
     }
 
     @Test
+    void anErrorFromAHandlerIsServerFaultAndTheWorkerThreadLivesOn() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+            threads.incrementAndGet();
+            return new Thread(r, "nfs-worker");
+        });
+        try {
+            Nfs3Fixture g = new Nfs3Fixture();
+            Nfs3Program p = new Nfs3Program(g.volume, g.exports, g.roots, g.codec, g.epoch, pool, Nfs3Config.DEFAULTS,
+                    g.metrics);
+            ValidArgs v = new ValidArgs(g);
+            g.volume.errorNext("lookup", new NoClassDefFoundError("org/echofs/Missing (injected)"));
+            FakeCall c = new FakeCall(Nfs3Program.PROGRAM, 3, Nfs3Proc.LOOKUP.ordinal(), ROOT, LOCAL,
+                    v.bytes(Nfs3Proc.LOOKUP));
+            p.dispatch(c);
+            XdrDecoder r = c.reply();
+            assertEquals(NfsStat3.NFS3ERR_SERVERFAULT.code(), r.readInt());
+            assertEquals(g.root(), Replies.postOpAttr(r).fileId(), "the failure arm still carries the directory");
+            assertEquals(1, g.count("nfs.server_fault"));
+            awaitCount(g, "nfs.status.NFS3ERR_SERVERFAULT", 1); // counted just after the reply went out
+
+            // The failure arm fails too: SYSTEM_ERR, still counted, still on the same worker.
+            // (the handler's first getattr, then the failure arm's)
+            g.volume.errorNext("getattr", new NoClassDefFoundError("org/echofs/Missing (injected)"));
+            g.volume.errorNext("getattr", new ExceptionInInitializerError("injected"));
+            FakeCall worse = new FakeCall(Nfs3Program.PROGRAM, 3, Nfs3Proc.LOOKUP.ordinal(), ROOT, LOCAL,
+                    v.bytes(Nfs3Proc.LOOKUP));
+            p.dispatch(worse);
+            assertEquals(FakeCall.Kind.SYSTEM_ERR, worse.kind());
+            assertEquals(3, g.count("nfs.server_fault"));
+
+            FakeCall next = new FakeCall(Nfs3Program.PROGRAM, 3, Nfs3Proc.GETATTR.ordinal(), ROOT, LOCAL,
+                    v.bytes(Nfs3Proc.GETATTR));
+            p.dispatch(next);
+            assertEquals(0, next.reply().readInt());
+            assertEquals("nfs-worker", next.replyThread());
+            assertEquals(1, threads.get(), "the worker thread survived both Errors");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void awaitCount(Nfs3Fixture g, String metric, long want) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (g.count(metric) != want && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals(want, g.count(metric), metric);
+    }
+
+    @Test
     void unknownProcedureAndVersion() {
         FakeCall c = new FakeCall(Nfs3Program.PROGRAM, 3, 22, ROOT, LOCAL, new byte[0]);
         f.program.dispatch(c);

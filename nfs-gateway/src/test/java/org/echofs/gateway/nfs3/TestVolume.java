@@ -71,6 +71,7 @@ public final class TestVolume implements Volume {
     private final Map<Long, Node> nodes = new HashMap<>();
     private final Map<String, FsError> failures = new HashMap<>();
     private final java.util.Set<String> crashes = new java.util.HashSet<>();
+    private final Map<String, java.util.ArrayDeque<Error>> errors = new HashMap<>();
     private final List<Runnable> deferred = new ArrayList<>();
     private long nextId = 100;
     private long now = 1_700_000_000_123_456_789L;
@@ -95,6 +96,11 @@ public final class TestVolume implements Volume {
     /** The next call of {@code method} throws an unchecked exception (a bug in storage). */
     public synchronized void crashNext(String method) {
         crashes.add(method);
+    }
+
+    /** A coming call of {@code method} throws {@code error} (an Error, as a class that fails to load); queued per method. */
+    public synchronized void errorNext(String method, Error error) {
+        errors.computeIfAbsent(method, m -> new java.util.ArrayDeque<>()).add(error);
     }
 
     /** While on, update futures stay pending until {@link #releaseDeferred()}. */
@@ -162,6 +168,9 @@ public final class TestVolume implements Volume {
 
     private void maybeFail(String method) throws FsException {
         if (crashes.remove(method)) throw new IllegalStateException("injected crash in " + method);
+        java.util.ArrayDeque<Error> queued = errors.get(method);
+        Error error = queued == null ? null : queued.poll();
+        if (error != null) throw error;
         FsError e = failures.remove(method);
         if (e != null) throw new FsException(e, "injected " + e + " in " + method);
     }

@@ -81,6 +81,21 @@ class RpcServerTest {
     }
 
     @Test
+    void anErrorFromDispatchIsAnsweredSystemErrCountedAndTheConnectionGoesOn() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            try (RpcReply r = call(1, TestProgram.THROW_ERROR, XdrWritable.VOID)) {
+                assertEquals(AcceptStat.SYSTEM_ERR, r.acceptStat());
+            }
+        }
+        assertEquals(3, fx.count("calls.handler_failures"));
+        assertEquals(3, fx.count("replies.system_err"));
+        try (RpcReply r = call(1, TestProgram.NULL, XdrWritable.VOID)) {
+            assertTrue(r.isSuccess());
+        }
+        assertEquals(0, fx.count("connections.closed"));
+    }
+
+    @Test
     void systemErrWhenDispatchThrowsOrTheProgramSaysSo() throws Exception {
         try (RpcReply r = call(1, TestProgram.THROW, XdrWritable.VOID)) {
             assertEquals(AcceptStat.SYSTEM_ERR, r.acceptStat());

@@ -37,6 +37,8 @@ final class TestProgram implements RpcProgram {
     static final int DROP = 12;
     /** Writing its reply throws. */
     static final int BAD_BODY = 13;
+    /** Throws an Error (NoClassDefFoundError, as from a jar replaced under the JVM) from dispatch. */
+    static final int THROW_ERROR = 14;
     /** Not served: hasProcedure says no. */
     static final int MISSING = 99;
 
@@ -51,7 +53,7 @@ final class TestProgram implements RpcProgram {
     @Override public int highVersion() { return HIGH; }
 
     @Override public boolean hasProcedure(int version, int procedure) {
-        return procedure >= 0 && procedure <= BAD_BODY;
+        return procedure >= 0 && procedure <= THROW_ERROR;
     }
 
     @Override public boolean isNonIdempotent(int version, int procedure) {
@@ -73,6 +75,7 @@ final class TestProgram implements RpcProgram {
                     call.reply(enc -> enc.writeOpaque(b));
                 }
                 case THROW -> throw new IllegalStateException("thrown on purpose");
+                case THROW_ERROR -> throw new NoClassDefFoundError("org/echofs/Missing (thrown on purpose)");
                 case ONE_INT -> {
                     int v = call.args().readInt();
                     if (call.args().remaining() != 0) {
