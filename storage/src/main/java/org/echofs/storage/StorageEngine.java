@@ -1045,45 +1045,69 @@ public final class StorageEngine implements Volume {
         if (again) submitPass(s);
     }
 
-    /** Syncs a file's data and logs its size and times; returns the LSN to wait for. */
+    /**
+     * Logs a file's size and times and syncs its data; returns the LSN to wait for.
+     *
+     * <p>The size record goes into the log first, so the log writer's group commit runs while
+     * this thread syncs the data file: one COMMIT waits for one round of syncs, not two. The
+     * size a record claims is only ever published after the bytes below it were written (see
+     * {@link #write}), so the data sync that follows covers it. A crash between the two leaves
+     * a logged size over bytes that may read as zeros; nothing was acknowledged as stable then,
+     * and the write verifier changes on restart, so clients send those writes again. The dirty
+     * entry is retired only after the data sync succeeded, so a failed sync leaves the file
+     * dirty and the next COMMIT syncs it again.
+     */
     private long syncAndLog(long id) throws FsException {
-        DirtyOverlay.Entry e;
-        DirtyOverlay.Values snap;
         ReentrantLock lock = objectLock(id);
+        DirtyOverlay.Entry e;
         lock.lock();
         try {
             e = dirty.get(id);
-            snap = e == null ? null : e.values;
         } finally {
             lock.unlock();
+        }
+        long lsn = lastLsn;
+        DirtyOverlay.Values snap = null;
+        if (e != null) {
+            updateLock.lock();
+            try {
+                lock.lock();
+                try {
+                    if (dirty.get(id) == e && e.values.version() > e.loggedVersion) {
+                        snap = e.values;
+                        ObjRow r = meta.object(id);
+                        if (r != null) {
+                            long ctime = Math.max(snap.ctime(), r.ctime());
+                            if (r.size() != snap.size() || r.mtime() != snap.mtime() || r.ctime() != ctime) {
+                                commitRecord(new UpdateRecord.SizeTimes(id, snap.size(), snap.mtime(), ctime));
+                            }
+                        }
+                    }
+                    lsn = lastLsn;
+                } finally {
+                    lock.unlock();
+                }
+            } finally {
+                updateLock.unlock();
+            }
         }
         try {
             data.fsync(id);
         } catch (IOException ex) {
             throw new FsException(FsError.IO, "syncing the data of object " + id + " failed: " + ex.getMessage(), ex);
         }
-        if (e == null) return lastLsn;
-        updateLock.lock();
-        try {
+        if (snap != null) {
             lock.lock();
             try {
-                if (dirty.get(id) != e || snap.version() <= e.loggedVersion) return lastLsn;
-                ObjRow r = meta.object(id);
-                if (r == null) return lastLsn;
-                DirtyOverlay.Values cur = e.values;
-                long ctime = Math.max(cur.ctime(), r.ctime());
-                if (r.size() != snap.size() || r.mtime() != cur.mtime() || r.ctime() != ctime) {
-                    commitRecord(new UpdateRecord.SizeTimes(id, snap.size(), cur.mtime(), ctime));
+                if (dirty.get(id) == e && snap.version() > e.loggedVersion) {
+                    e.loggedVersion = snap.version();
+                    if (e.values.version() == snap.version()) dirty.remove(id);
                 }
-                e.loggedVersion = snap.version();
-                if (cur.version() == snap.version()) dirty.remove(id);
-                return lastLsn;
             } finally {
                 lock.unlock();
             }
-        } finally {
-            updateLock.unlock();
         }
+        return lsn;
     }
 
     private void requestFlush() {
