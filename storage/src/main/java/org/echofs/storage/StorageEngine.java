@@ -158,6 +158,13 @@ public final class StorageEngine implements Volume {
     private final ReentrantLock updateLock = new ReentrantLock();
     private final ReentrantLock[] objectLocks = new ReentrantLock[LOCK_STRIPES];
     private final ReentrantReadWriteLock[] gates = new ReentrantReadWriteLock[LOCK_STRIPES];
+    /**
+     * Serialises the pwrites to one file in user space. The file system takes the file's inode
+     * lock for every buffered write anyway, so this costs no parallelism; threads waiting here
+     * park instead of spinning on that lock in the kernel (with 16 writers of 1 MiB on 2 cores,
+     * the spinning made a MiB cost 4.8 ms of CPU instead of 0.7 ms).
+     */
+    private final ReentrantLock[] pwriteLocks = new ReentrantLock[LOCK_STRIPES];
     /** Writes in flight per regular file (entries changed under the object's lock). */
     private final ConcurrentHashMap<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private volatile long lastLsn; // written under updateLock
@@ -241,6 +248,7 @@ public final class StorageEngine implements Volume {
         for (int i = 0; i < LOCK_STRIPES; i++) {
             objectLocks[i] = new ReentrantLock();
             gates[i] = new ReentrantReadWriteLock();
+            pwriteLocks[i] = new ReentrantLock();
         }
         this.info = new VolumeInfo(fsid, config.capacityBytes(), config.maxFileSize(), MAX_NAME_BYTES, config.linkMax(), 1);
         this.fileStore = Files.getFileStore(vd.root);
@@ -894,10 +902,14 @@ public final class StorageEngine implements Volume {
             lock.unlock();
         }
         Throwable failure = null;
+        ReentrantLock pwriteLock = pwriteLocks[stripe(id)];
+        pwriteLock.lock();
         try {
             DataStore.write(h, offset, src);
         } catch (IOException | RuntimeException ex) {
             failure = ex;
+        } finally {
+            pwriteLock.unlock();
         }
         Wcc wcc = null;
         lock.lock();
