@@ -60,7 +60,9 @@ cleanup() {
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"${echofs[@]}" up --standalone --dir "$scratch/echofs" --nfs-port "$port" >"$out/echofs-up.txt" 2>&1 \
+# DebugNonSafepoints: without it JFR attributes samples in inlined code to the wrong frames
+JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" \
+    "${echofs[@]}" up --standalone --dir "$scratch/echofs" --nfs-port "$port" >"$out/echofs-up.txt" 2>&1 \
     || { cat "$out/echofs-up.txt" >&2; die "echofs did not start"; }
 "${echofs[@]}" status --json --dir "$scratch/echofs" >"$out/echofs-status.json"
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["nodes"][0][sys.argv[2]])' "$out/echofs-status.json" "$1"; }
