@@ -145,7 +145,12 @@ if [ -n "$jfr" ]; then
 fi
 
 # --- the comparison -------------------------------------------------------------
-cmd=("${echofs[@]}" bench --rounds "$rounds" "${warmup_round[@]}" -w all --sync-between
+# --settle: a pause before each run, so that no run starts on the memory the previous run just
+# freed (on this virtual machine freed pages go back to the host within seconds, and a writer
+# that gets them before that writes into the page cache several times faster)
+settle=(--settle 3s)
+for a in "${bench_args[@]}"; do case "$a" in --settle|--settle=*) settle=() ;; esac; done
+cmd=("${echofs[@]}" bench --rounds "$rounds" "${warmup_round[@]}" -w all --sync-between "${settle[@]}"
      --watch-pid "echofs=$epid" --watch-pid "ganesha=$gpid" --watch-metrics "echofs=$emetrics"
      --save "$out/compare.json" "${bench_args[@]}" "echofs=$eurl" "ganesha=$gurl")
 echo "bench/compare.sh --rounds $rounds ${bench_args[*]}  ->  ${cmd[*]}" >"$out/command.txt"

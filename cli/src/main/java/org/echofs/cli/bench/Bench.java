@@ -43,7 +43,7 @@ final class Bench {
      */
     Report run(String command, List<Target> targets, List<WorkloadKind> kinds, int rounds, BenchSettings settings,
                ResourceWatch watch, boolean syncBetween) throws IOException {
-        return run(command, targets, kinds, rounds, null, settings, watch, syncBetween);
+        return run(command, targets, kinds, rounds, null, settings, watch, syncBetween, Duration.ZERO);
     }
 
     /**
@@ -51,9 +51,12 @@ final class Bench {
      *                    target, duration-bound ones for this long, and its results are
      *                    reported but left out of the medians (it warms up JIT-compiled
      *                    servers, caches and fixtures)
+     * @param settle      a pause before each run (after the sync), so that every run starts from
+     *                    the same settled machine instead of inheriting what the previous run
+     *                    freed or dirtied (zero: none)
      */
     Report run(String command, List<Target> targets, List<WorkloadKind> kinds, int rounds, Duration warmupRound,
-               BenchSettings settings, ResourceWatch watch, boolean syncBetween) throws IOException {
+               BenchSettings settings, ResourceWatch watch, boolean syncBetween, Duration settle) throws IOException {
         String started = Instant.ofEpochSecond(0, clock.wallNanos()).toString();
         Map<String, String> machine = machine();
         List<Session> sessions = new ArrayList<>();
@@ -70,6 +73,7 @@ final class Bench {
                 for (WorkloadKind k : kinds) {
                     for (Session s : sessions) {
                         if (syncBetween) sync();
+                        if (!settle.isZero()) pause(settle);
                         watch.during(s.name(), round == 0 ? null : k.id());
                         RunResult r;
                         try {
@@ -116,6 +120,14 @@ final class Bench {
                     r.failure() != null ? "  FAILED: " + r.failure() : "");
         }
         log.flush();
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void sync() {

@@ -180,6 +180,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sync-between", description = "Run sync(1) before each run (servers storing data on this machine).")
     boolean syncBetween;
 
+    @Option(names = "--settle", paramLabel = "TIME", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Pause this long before each run (after --sync-between's sync), so that no run inherits "
+                    + "the memory the previous run freed or the pages it dirtied (default: none).")
+    Duration settle;
+
     public BenchCommand(CliEnvironment env) {
         this.env = env;
     }
@@ -217,7 +222,7 @@ public final class BenchCommand implements Callable<Integer> {
         Report report;
         try (ResourceWatch watch = new ResourceWatch(pids, metrics, Duration.ofMillis(500))) {
             report = new Bench(env.clock(), err).run(commandLine(), targets, kinds, rounds, warmupRound, settings, watch,
-                    syncBetween);
+                    syncBetween, settle);
         } catch (IOException e) {
             throw new CliException(1, e.getMessage(), e);
         }

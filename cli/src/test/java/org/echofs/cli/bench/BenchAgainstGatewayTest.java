@@ -148,6 +148,23 @@ class BenchAgainstGatewayTest {
     }
 
     @Test
+    void settlePausesBeforeEveryRun() throws Exception {
+        long t0 = System.nanoTime();
+        BenchCli cli = BenchCli.run(tmp, args("--ops", "30", "--warmup", "0", "--settle", "400ms",
+                "-w", "getattr,lookup", "a=" + gateway.url()));
+        long elapsedMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, cli.exit(), cli.toString());
+        assertTrue(elapsedMillis >= 800, "two runs, each after a 400 ms pause, took only " + elapsedMillis + " ms");
+    }
+
+    @Test
+    void aBadSettleIsAUsageError() {
+        BenchCli cli = BenchCli.run(tmp, args("--settle", "soon", "a=" + gateway.url()));
+        assertEquals(2, cli.exit(), cli.toString());
+        assertTrue(cli.err().contains("'soon' is not a duration"), cli.err());
+    }
+
+    @Test
     void keepLeavesTheWorkingDirectory() throws Exception {
         List<String> before = benchDirectories();
         BenchCli cli = BenchCli.run(tmp, args("--ops", "10", "--warmup", "0", "--keep", "-w", "getattr",
