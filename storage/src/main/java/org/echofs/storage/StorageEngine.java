@@ -162,7 +162,7 @@ public final class StorageEngine implements Volume {
      * Serialises the pwrites to one file in user space. The file system takes the file's inode
      * lock for every buffered write anyway, so this costs no parallelism; threads waiting here
      * park instead of spinning on that lock in the kernel (with 16 writers of 1 MiB on 2 cores,
-     * the spinning made a MiB cost 4.8 ms of CPU instead of 0.7 ms).
+     * that spinning was 22% of the gateway's CPU samples).
      */
     private final ReentrantLock[] pwriteLocks = new ReentrantLock[LOCK_STRIPES];
     /** Writes in flight per regular file (entries changed under the object's lock). */
