@@ -39,6 +39,10 @@ final class DataStore implements AutoCloseable {
     static final class Handle {
         final long id;
         final FileChannel channel;
+        /** The same file opened for writes that bypass the page cache; opened on first use. Guarded by this. */
+        FileChannel direct;
+        /** Set once the channels are closed. Guarded by this. */
+        boolean closed;
         private int refs;
         private boolean evicted;
 
@@ -55,11 +59,18 @@ final class DataStore implements AutoCloseable {
     private final ConcurrentHashMap<Long, List<Path>> pendingDirSyncs = new ConcurrentHashMap<>();
     private final Counter fsyncs;
     private final Timer fsyncLatency;
+    private final DirectWrites direct;
     private boolean closed;
 
-    DataStore(Path dir, int maxOpen, MetricRegistry metrics) {
+    /** {@code directWriteMin} as {@link StorageConfig#directWriteMin()} (0: every write buffered). */
+    DataStore(Path dir, int maxOpen, int directWriteMin, MetricRegistry metrics) {
+        this(dir, maxOpen, new DirectWrites(directWriteMin, DirectWrites.O_DIRECT, metrics), metrics);
+    }
+
+    DataStore(Path dir, int maxOpen, DirectWrites direct, MetricRegistry metrics) {
         this.dir = dir;
         this.maxOpen = maxOpen;
+        this.direct = direct;
         this.fsyncs = metrics.counter("storage.data.fsyncs");
         this.fsyncLatency = metrics.timer("storage.data.fsync-latency");
     }
@@ -160,10 +171,14 @@ final class DataStore implements AutoCloseable {
     }
 
     private static void closeQuietly(Handle h) {
-        try {
-            h.channel.close();
-        } catch (IOException e) {
-            LOG.warn("closing the data file of object {} failed: {}", h.id, e.toString());
+        synchronized (h) {
+            h.closed = true;
+            try {
+                if (h.direct != null) h.direct.close();
+                h.channel.close();
+            } catch (IOException e) {
+                LOG.warn("closing the data file of object {} failed: {}", h.id, e.toString());
+            }
         }
     }
 
@@ -195,8 +210,12 @@ final class DataStore implements AutoCloseable {
         return count;
     }
 
-    /** Writes all of {@code src} at {@code pos} through an acquired handle. */
-    static void write(Handle h, long pos, ByteBuffer src) throws IOException {
+    /**
+     * Writes all of {@code src} at {@code pos} through an acquired handle: large aligned writes
+     * bypass the page cache (see {@link DirectWrites}), the rest go through it.
+     */
+    void write(Handle h, long pos, ByteBuffer src) throws IOException {
+        if (direct.eligible(pos, src.remaining()) && direct.write(h, path(h.id), pos, src)) return;
         while (src.hasRemaining()) pos += h.channel.write(src, pos);
     }
 

@@ -27,10 +27,14 @@ import org.echofs.storage.log.RecordCodec;
  * @param rootMode           permission bits of the root directory of a new volume (default 0755)
  * @param rootUid            owner of the root directory of a new volume (default 0)
  * @param rootGid            group of the root directory of a new volume (default 0)
+ * @param directWriteMin     a write of at least this many bytes, aligned to {@link #DIRECT_ALIGNMENT}
+ *                           in offset and length, bypasses the page cache (O_DIRECT); 0 turns this
+ *                           off (default 256 KiB). Falls back to buffered writes where the file
+ *                           system refuses O_DIRECT.
  */
 public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long maxFileSize, int linkMax,
                             long segmentBytes, Duration checkpointInterval, long metaCheckpointBytes, int openChannels, int metaCacheMiB,
-                            int syncThreads, int rootMode, int rootUid, int rootGid) {
+                            int syncThreads, int rootMode, int rootUid, int rootGid, int directWriteMin) {
 
     public static final long DEFAULT_CAPACITY_BYTES = 16L << 30;
     public static final long DEFAULT_MAX_OBJECTS = 16L << 20;
@@ -44,6 +48,11 @@ public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long 
     public static final int DEFAULT_META_CACHE_MIB = 64;
     public static final int DEFAULT_SYNC_THREADS = 16;
     public static final int DEFAULT_ROOT_MODE = 0755;
+    public static final int DEFAULT_DIRECT_WRITE_MIN = 256 << 10;
+    /** Offsets, lengths and buffer addresses of writes that bypass the page cache are multiples of this. */
+    public static final int DIRECT_ALIGNMENT = 4096;
+    /** The largest piece of a write that bypasses the page cache goes through one buffer of this size. */
+    public static final int DIRECT_CHUNK = 1 << 20;
 
     public StorageConfig {
         Objects.requireNonNull(dir, "dir");
@@ -59,6 +68,8 @@ public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long 
         require(openChannels >= 1, "openChannels must be at least 1: " + openChannels);
         require(metaCacheMiB >= 1 && metaCacheMiB <= 65536, "metaCacheMiB must be 1..65536: " + metaCacheMiB);
         require(syncThreads >= 1 && syncThreads <= 64, "syncThreads must be 1..64: " + syncThreads);
+        require(directWriteMin >= 0 && directWriteMin <= DIRECT_CHUNK,
+                "directWriteMin must be 0 (off) to 1 MiB: " + directWriteMin);
         require((rootMode & ~07777) == 0, "rootMode must be permission bits (07777): " + Integer.toOctalString(rootMode));
     }
 
@@ -70,46 +81,53 @@ public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long 
     public static StorageConfig defaults(Path dir) {
         return new StorageConfig(dir, DEFAULT_CAPACITY_BYTES, DEFAULT_MAX_OBJECTS, DEFAULT_MAX_FILE_SIZE,
                 DEFAULT_LINK_MAX, DEFAULT_SEGMENT_BYTES, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_META_CHECKPOINT_BYTES, DEFAULT_OPEN_CHANNELS,
-                DEFAULT_META_CACHE_MIB, DEFAULT_SYNC_THREADS, DEFAULT_ROOT_MODE, 0, 0);
+                DEFAULT_META_CACHE_MIB, DEFAULT_SYNC_THREADS, DEFAULT_ROOT_MODE, 0, 0, DEFAULT_DIRECT_WRITE_MIN);
     }
 
     public StorageConfig withCapacity(long bytes, long objects) {
         return new StorageConfig(dir, bytes, objects, maxFileSize, linkMax, segmentBytes, checkpointInterval,
-                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid);
+                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
     }
 
     public StorageConfig withLimits(long newMaxFileSize, int newLinkMax) {
         return new StorageConfig(dir, capacityBytes, maxObjects, newMaxFileSize, newLinkMax, segmentBytes,
-                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid);
+                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
     }
 
     public StorageConfig withSegmentBytes(long bytes) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, bytes, checkpointInterval,
-                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid);
+                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
     }
 
     public StorageConfig withCheckpointInterval(Duration interval) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes, interval,
-                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid);
+                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
     }
 
     public StorageConfig withMetaCheckpointBytes(long bytes) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, bytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid);
+                checkpointInterval, bytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
     }
 
     public StorageConfig withCaches(int channels, int cacheMiB) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, metaCheckpointBytes, channels, cacheMiB, syncThreads, rootMode, rootUid, rootGid);
+                checkpointInterval, metaCheckpointBytes, channels, cacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
     }
 
     public StorageConfig withSyncThreads(int threads) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, threads, rootMode, rootUid, rootGid);
+                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, threads, rootMode, rootUid, rootGid, directWriteMin);
     }
 
     public StorageConfig withRoot(int mode, int uid, int gid) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, mode, uid, gid);
+                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, mode, uid, gid, directWriteMin);
+    }
+
+    /** Writes of at least {@code bytes} (aligned) bypass the page cache; 0 turns that off. */
+    public StorageConfig withDirectWriteMin(int bytes) {
+        return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
+                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid,
+                bytes);
     }
 }

@@ -282,7 +282,7 @@ public final class StorageEngine implements Volume {
         ScheduledThreadPoolExecutor sched = new ScheduledThreadPoolExecutor(1, threads("echofs-storage-checkpoint"));
         sched.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.scheduler = sched;
-        this.data = new DataStore(vd.data, config.openChannels(), metrics);
+        this.data = new DataStore(vd.data, config.openChannels(), config.directWriteMin(), metrics);
 
         LogWriter logWriter = null;
         try {
@@ -905,7 +905,7 @@ public final class StorageEngine implements Volume {
         ReentrantLock pwriteLock = pwriteLocks[stripe(id)];
         pwriteLock.lock();
         try {
-            DataStore.write(h, offset, src);
+            data.write(h, offset, src);
         } catch (IOException | RuntimeException ex) {
             failure = ex;
         } finally {

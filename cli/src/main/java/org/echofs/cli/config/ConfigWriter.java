@@ -54,6 +54,9 @@ public final class ConfigWriter {
                 + ByteSize.format(StorageOptions.DEFAULT_CAPACITY) + ")");
         line(y, 1, "max-objects", Long.toString(c.storage().maxObjects()), "files, directories, ... (default "
                 + StorageOptions.DEFAULT_MAX_OBJECTS + ")");
+        line(y, 1, "direct-write-min", ByteSize.format(c.storage().directWriteMin()),
+                "writes this large, 4KiB-aligned, bypass the page cache; 0 = never (default "
+                + ByteSize.format(StorageOptions.DEFAULT_DIRECT_WRITE_MIN) + ")");
         y.append("rpc:\n");
         line(y, 1, "max-record-size", ByteSize.format(c.rpc().maxRecordSize()), "largest RPC record accepted (default "
                 + ByteSize.format(RpcOptions.DEFAULT_MAX_RECORD_SIZE) + ")");

@@ -7,13 +7,18 @@ package org.echofs.cli.config;
  *                   is NOSPC). Key {@code capacity}
  * @param maxObjects most objects (files, directories, symlinks, ...) it may hold. Key
  *                   {@code max-objects}
+ * @param directWriteMin writes of at least this many bytes (aligned to 4 KiB in offset and
+ *                   length) bypass the page cache; 0 turns that off. Key {@code direct-write-min}
  */
-public record StorageOptions(long capacity, long maxObjects) {
+public record StorageOptions(long capacity, long maxObjects, int directWriteMin) {
 
     public static final long DEFAULT_CAPACITY = 16 * ByteSize.GIB;
     public static final long DEFAULT_MAX_OBJECTS = 1_000_000L;
     public static final long MIN_CAPACITY = ByteSize.MIB;
     public static final long MIN_OBJECTS = 16;
+    public static final int DEFAULT_DIRECT_WRITE_MIN = 256 * (int) ByteSize.KIB;
+    public static final int MAX_DIRECT_WRITE_MIN = (int) ByteSize.MIB;
 
-    public static final StorageOptions DEFAULTS = new StorageOptions(DEFAULT_CAPACITY, DEFAULT_MAX_OBJECTS);
+    public static final StorageOptions DEFAULTS = new StorageOptions(DEFAULT_CAPACITY, DEFAULT_MAX_OBJECTS,
+            DEFAULT_DIRECT_WRITE_MIN);
 }

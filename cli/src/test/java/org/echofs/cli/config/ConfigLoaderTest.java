@@ -100,6 +100,7 @@ class ConfigLoaderTest {
                 storage:
                   capacity: 2TiB
                   max-objects: 50000
+                  direct-write-min: 0
                 rpc:
                   max-record-size: 2MiB
                   max-connections: 10
@@ -118,7 +119,7 @@ class ConfigLoaderTest {
         assertEquals("0:0:0:0:0:0:0:1", c.metrics().bind().getHostAddress());
         assertEquals(9100, c.metrics().port());
         assertFalse(c.metrics().jmx());
-        assertEquals(new StorageOptions(2L << 40, 50000), c.storage());
+        assertEquals(new StorageOptions(2L << 40, 50000, 0), c.storage());
         assertEquals(new RpcOptions(2 << 20, 10, OptionalLong.of(64 << 20), 4 << 20, Duration.ofSeconds(45)), c.rpc());
         assertEquals(tmp.resolve("etc/gateway.yaml"), c.file());
     }
@@ -182,6 +183,8 @@ class ConfigLoaderTest {
                 only("rpc:\n  max-connections: 0\n"));
         assertEquals(at(2) + "storage.max-objects: 3 is out of range (16 to 9223372036854775807)",
                 only("storage:\n  max-objects: 3\n"));
+        assertEquals(at(2) + "storage.direct-write-min: 2097152 is out of range (0B to 1MiB)",
+                only("storage:\n  direct-write-min: 2MiB\n"));
     }
 
     @Test
@@ -282,7 +285,7 @@ class ConfigLoaderTest {
                 nfs: {port: 0, rtmax: 64KiB, wtmax: 1000000}
                 portmap: {enabled: true, address: 127.0.0.9, port: 0}
                 metrics: {port: 9999, jmx: false}
-                storage: {capacity: 1GB, max-objects: 99}
+                storage: {capacity: 1GB, max-objects: 99, direct-write-min: 64KiB}
                 rpc: {max-record-size: 8MiB, max-connections: 3, memory-budget: 1GiB, write-stall-timeout: 2min}
                 jvm: {max-heap: 768MiB}
                 """);
@@ -317,7 +320,7 @@ class ConfigLoaderTest {
         assertEquals(GatewayConfig.defaults(example), c);
         String text = Files.readString(example);
         for (String key : List.of("dir:", "bind:", "exports:", "port:", "rtmax:", "wtmax:", "enabled:", "# address:",
-                "jmx:", "capacity:", "max-objects:", "max-record-size:", "max-connections:", "# memory-budget:",
+                "jmx:", "capacity:", "max-objects:", "direct-write-min:", "max-record-size:", "max-connections:", "# memory-budget:",
                 "connection-budget:", "write-stall-timeout:")) {
             assertTrue(text.contains(key), key);
         }
