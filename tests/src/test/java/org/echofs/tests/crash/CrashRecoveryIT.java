@@ -61,6 +61,8 @@ class CrashRecoveryIT {
     private static final int WORKERS = 4;
     private static final int CYCLES = Integer.getInteger("echofs.crash.cycles", 3);
     private static final int CHUNK = 32 << 10;
+    /** Writes of a big file: 4 KiB-aligned and as large as storage.direct-write-min, so they bypass the page cache. */
+    private static final int BIG_CHUNK = 256 << 10;
 
     /** What the clients were told about one file, stable replies only. */
     static final class FileRecord {
@@ -82,6 +84,8 @@ class CrashRecoveryIT {
     }
 
     private final Map<String, FileRecord> files = new ConcurrentHashMap<>();
+    /** Files written in page-cache-bypassing chunks. */
+    private final AtomicInteger bigFiles = new AtomicInteger();
     private final Set<String> attempted = ConcurrentHashMap.newKeySet();
 
     @Test
@@ -134,9 +138,11 @@ class CrashRecoveryIT {
         long renamed = files.values().stream().filter(f -> f.renamed).count();
         long committed = files.values().stream().filter(f -> f.committed != null).count();
         long removed = files.values().stream().filter(f -> f.removed).count();
-        System.out.printf("CrashRecoveryIT: %d files created, %d committed, %d renamed, %d removed (acknowledged)%n",
-                files.values().stream().filter(f -> f.created).count(), committed, renamed, removed);
+        System.out.printf("CrashRecoveryIT: %d files created (%d of them big), %d committed, %d renamed, %d removed "
+                + "(acknowledged)%n", files.values().stream().filter(f -> f.created).count(), bigFiles.get(), committed,
+                renamed, removed);
         assertTrue(renamed > 10, "the workload made too little progress to mean anything: " + renamed);
+        assertTrue(bigFiles.get() > 3, "too few big files to mean anything: " + bigFiles.get());
     }
 
     /** Runs the workers against the gateway for {@code millis}; returns a write verifier seen (0 if none). */
@@ -184,13 +190,16 @@ class CrashRecoveryIT {
         if (cr.status() != 0) throw new IOException("create " + tmp + " failed with " + cr.status());
         rec.created = true;
 
-        byte[] content = new byte[r.nextInt(160 << 10)];
+        boolean big = r.nextInt(8) == 0;
+        byte[] content = new byte[big ? BIG_CHUNK + r.nextInt(3 * BIG_CHUNK) : r.nextInt(160 << 10)];
         r.nextBytes(content);
+        if (big) bigFiles.incrementAndGet();
+        int chunk = big ? BIG_CHUNK : CHUNK;
         boolean fileSync = r.nextInt(4) == 0;
         long verifier = 0;
         List<CompletableFuture<WriteResult>> writes = new ArrayList<>();
-        for (int off = 0; off < content.length; off += CHUNK) {
-            int len = Math.min(CHUNK, content.length - off);
+        for (int off = 0; off < content.length; off += chunk) {
+            int len = Math.min(chunk, content.length - off);
             writes.add(c.write(cr.handle(), off, content, off, len,
                     fileSync ? Nfs3Client.FILE_SYNC : Nfs3Client.UNSTABLE));
         }
