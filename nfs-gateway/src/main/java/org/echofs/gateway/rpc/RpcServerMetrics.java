@@ -6,7 +6,7 @@ import com.codahale.metrics.MetricRegistry;
 /**
  * The counters of one {@link RpcServer}, all named {@code <prefix>.<name>} (prefix "rpc" by
  * default). Gauges (memory reserved and budget, partial-record bytes, calls waiting for memory,
- * cache size, slabs allocated and in use) are registered by the server itself. Slabs (see
+ * cache size, slabs allocated, in use and their bound) are registered by the server itself. Slabs (see
  * {@link SlabAllocator}): {@code slabs.taken} counts buffers served from a slab,
  * {@code slabs.fallbacks} requests that would have taken one but found every slab in use.
  */
