@@ -130,14 +130,15 @@ public record RpcServerConfig(
 
     /**
      * The number of slabs the server may keep: {@link #maxSlabs}, or when that is
-     * {@value #DERIVED_MAX_SLABS}, as many as fill a quarter of the memory budget, at most
-     * {@value #MAX_DERIVED_SLABS} (60 slabs of 1088 KiB for the default budget of a 512 MiB
+     * {@value #DERIVED_MAX_SLABS}, as many as fill a third of the memory budget, at most
+     * {@value #MAX_DERIVED_SLABS} (64 slabs of 1088 KiB for the default budget of a 512 MiB heap:
+     * one per 1 MiB WRITE or READ of 4 connections with 16 calls in flight each; 40 for a 256 MiB
      * heap). Slabs in use hold data the budget counts; free ones are kept outside it, next to the
      * pooled allocator's free chunks, so this bounds what the pool adds to the budget.
      */
     public int slabs() {
         if (maxSlabs != DERIVED_MAX_SLABS) return maxSlabs;
-        return (int) Math.min(MAX_DERIVED_SLABS, memoryBudget / 4 / SlabAllocator.slabSize(maxRecordSize));
+        return (int) Math.min(MAX_DERIVED_SLABS, memoryBudget / 3 / SlabAllocator.slabSize(maxRecordSize));
     }
 
     private static boolean positive(Duration d) {

@@ -85,7 +85,7 @@
  * size that arrive as one fragment spanning socket reads, such as a 1 MiB WRITE) come from a
  * bounded pool of slabs, direct buffers of the maximum record size that are allocated when first
  * needed and reused until the server closes ({@code maxSlabs}, by default as many as fill a
- * quarter of the budget, at most 64). Reusing them spares the allocation, zeroing, page faults and freeing
+ * third of the budget, at most 64). Reusing them spares the allocation, zeroing, page faults and freeing
  * of fresh memory that a pooled allocator incurs for buffers this large. When every slab is in
  * use, buffers come from the pooled allocator as before ({@code rpc.slabs.fallbacks}); gauges
  * {@code rpc.slabs.allocated} and {@code rpc.slabs.in_use}.

@@ -34,7 +34,7 @@ class RpcServerConfigTest {
         assertTrue(c.bindAddress().isLoopbackAddress());
         assertEquals(111, RpcServerConfig.portmapDefaults().port());
         assertEquals(RpcServerConfig.DERIVED_MAX_SLABS, c.maxSlabs());
-        assertEquals(Math.min(64, c.memoryBudget() / 4 / (1024 * 1024 + 64 * 1024)), c.slabs());
+        assertEquals(Math.min(64, c.memoryBudget() / 3 / (1024 * 1024 + 64 * 1024)), c.slabs());
         assertEquals(0, RpcServerConfig.portmapDefaults().maxSlabs());
     }
 

@@ -297,7 +297,7 @@ class SlabServerTest {
         RpcServerConfig c = ServerFixture.testConfig().withMemoryBudget(64L * MIB);
         int slab = SlabAllocator.slabSize(c.maxRecordSize());
         assertEquals(RpcServerConfig.DERIVED_MAX_SLABS, c.maxSlabs());
-        assertEquals(16L * MIB / slab, c.slabs());
+        assertEquals(64L * MIB / 3 / slab, c.slabs());
         assertEquals(RpcServerConfig.MAX_DERIVED_SLABS, c.withMemoryBudget(1024L * MIB).slabs());
         assertEquals(5, c.withMaxSlabs(5).slabs());
         assertEquals(0, RpcServerConfig.portmapDefaults().slabs());
