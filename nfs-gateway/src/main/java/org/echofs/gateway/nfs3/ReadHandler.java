@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * READ (RFC 1813 section 3.3.6). The count is capped at rtmax; the volume reads straight into a
- * pooled direct buffer that goes to the socket as part of the reply, without a copy. An offset
+ * direct buffer of exactly the count from the call's data allocator (on the server, a reused slab
+ * for a large count) that goes to the socket as part of the reply, without a copy. An offset
  * past 2^63-1 reads nothing, at end of file.
  */
 final class ReadHandler extends Handler<ReadHandler.ReadArgs> {

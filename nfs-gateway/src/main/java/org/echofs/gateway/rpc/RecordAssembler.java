@@ -13,6 +13,13 @@ import io.netty.buffer.Unpooled;
  * with what has actually arrived (never with what a header announced: at most twice the bytes it
  * holds, and never past the record's announced size, so a complete record fills its buffer).
  *
+ * <p>With a {@link SlabAllocator}, a large record whose size is known from its first header (a
+ * single, last fragment, such as a 1 MiB WRITE) goes into a slab buffer of exactly that size
+ * instead, if one is free: no growing, no copy of what arrived before, no fresh memory. Its
+ * whole size counts as held ({@link #heldBytes}) from its first byte. Small records,
+ * multi-fragment records and records that find every slab in use take the growing buffer, so a
+ * client announcing large records pins at most the bounded pool's slabs beyond what it sent.
+ *
  * <p>One instance per connection, used only on that connection's I/O thread.
  */
 final class RecordAssembler {
@@ -29,6 +36,8 @@ final class RecordAssembler {
 
     private final int maxRecordSize;
     private final ByteBufAllocator alloc;
+    /** Null: every record spanning reads grows in a pooled buffer. */
+    private final SlabAllocator slabs;
 
     private int headerValue;
     private int headerBytes;
@@ -38,10 +47,17 @@ final class RecordAssembler {
     /** Bytes of the current record announced by the fragment headers read so far. */
     private long recordSize;
     private ByteBuf cumulation;
+    /** {@link #cumulation} is a slab buffer of the record's exact size. */
+    private boolean inSlab;
 
+    /**
+     * @param alloc buffers for records that span reads; when it is a {@link SlabAllocator}, large
+     *              single-fragment records go into its slabs
+     */
     RecordAssembler(int maxRecordSize, ByteBufAllocator alloc) {
         this.maxRecordSize = maxRecordSize;
         this.alloc = alloc;
+        this.slabs = alloc instanceof SlabAllocator s ? s : null;
     }
 
     /**
@@ -87,6 +103,11 @@ final class RecordAssembler {
                     sink.record(record);
                     continue;
                 }
+                if (lastFragment && cumulation == null && slabs != null && recordSize == length) {
+                    // The record's size is known: take a slab of exactly that size if one is free.
+                    cumulation = slabs.trySlab(length);
+                    inSlab = cumulation != null;
+                }
             }
             int n = Math.min(fragmentRemaining, in.readableBytes());
             if (n > 0) {
@@ -99,6 +120,7 @@ final class RecordAssembler {
                 if (lastFragment) {
                     ByteBuf record = cumulation != null ? cumulation : Unpooled.EMPTY_BUFFER;
                     cumulation = null;
+                    inSlab = false;
                     recordSize = 0;
                     records++;
                     sink.record(record);
@@ -136,6 +158,20 @@ final class RecordAssembler {
         return cumulation == null ? 0 : cumulation.readableBytes();
     }
 
+    /**
+     * Bytes of memory the incomplete record holds, for the memory budget: those that arrived, or
+     * the whole slab buffer once the record is in one (its size is the record's).
+     */
+    int heldBytes() {
+        if (cumulation == null) return 0;
+        return inSlab ? cumulation.capacity() : cumulation.readableBytes();
+    }
+
+    /** The incomplete record is in a slab buffer (for tests). */
+    boolean inSlab() {
+        return inSlab;
+    }
+
     /** Capacity of the buffer of the incomplete record (for tests). */
     int bufferCapacity() {
         return cumulation == null ? 0 : cumulation.capacity();
@@ -147,6 +183,7 @@ final class RecordAssembler {
             cumulation.release();
             cumulation = null;
         }
+        inSlab = false;
         inFragment = false;
         headerBytes = 0;
         headerValue = 0;

@@ -41,7 +41,9 @@ public interface RpcCall {
 
     /**
      * A pooled allocator for large result data (READ): data read into its direct buffers and
-     * appended to the reply goes to the socket without a copy.
+     * appended to the reply goes to the socket without a copy. On the server, a direct buffer of
+     * fixed size ({@code directBuffer(n, n)}) of at least half a maximum record comes from a
+     * reused slab while one is free.
      */
     default ByteBufAllocator dataAllocator() { return ByteBufAllocator.DEFAULT; }
 

@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threads: {@link #start} and {@link #close} may be called from any thread (once each);
  * one accept thread and {@code ioThreads} I/O threads run the connections. Metrics are named
- * {@code <metricPrefix>.*} (connections, calls, replies by status, drc, bytes, flushes, memory).
+ * {@code <metricPrefix>.*} (connections, calls, replies by status, drc, bytes, flushes, memory,
+ * slabs).
  */
 public final class RpcServer implements AutoCloseable {
 
@@ -108,6 +109,10 @@ public final class RpcServer implements AutoCloseable {
         registerGauge(prefix + ".memory.reserved", memory::reserved);
         registerGauge(prefix + ".memory.budget", () -> memory.limit);
         registerGauge(prefix + ".calls.waiting_for_memory", memory.waitingCalls::get);
+        SlabAllocator slabs = shared.dataAlloc;
+        registerGauge(prefix + ".slabs.allocated", slabs::allocated);
+        registerGauge(prefix + ".slabs.in_use", slabs::inUse);
+        registerGauge(prefix + ".slabs.max", slabs::maxSlabs);
         if (shared.drc != null) {
             registerGauge(prefix + ".drc.entries", shared.drc::size);
             registerGauge(prefix + ".drc.bytes", shared.drc::bytes);
@@ -216,6 +221,7 @@ public final class RpcServer implements AutoCloseable {
         }
         shutdownGroups();
         removeGauges();
+        shared.dataAlloc.close();
     }
 
     private void shutdownGroups() {

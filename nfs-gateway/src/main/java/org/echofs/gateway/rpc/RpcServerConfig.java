@@ -47,6 +47,11 @@ import java.util.Objects;
  *                                      (default 120 s)
  * @param metricPrefix                  prefix of this server's metric names (default "rpc"; give
  *                                      each server sharing a registry its own, e.g. "rpc.portmap")
+ * @param maxSlabs                      most large data buffers ("slabs", each maxRecordSize rounded up
+ *                                      to 4 KiB) the server keeps for READ data and records that span
+ *                                      socket reads (see {@code SlabAllocator}); made when first needed
+ *                                      and kept until the server closes; 0 turns them off. Default
+ *                                      {@value #DERIVED_MAX_SLABS}: derived, see {@link #slabs()}
  */
 public record RpcServerConfig(
         InetAddress bindAddress,
@@ -63,7 +68,8 @@ public record RpcServerConfig(
         int drcMaxEntries,
         long drcMaxBytes,
         Duration drcMaxAge,
-        String metricPrefix) {
+        String metricPrefix,
+        int maxSlabs) {
 
     public static final int DEFAULT_PORT = 2049;
     public static final int DEFAULT_MAX_RECORD_SIZE = 1024 * 1024 + 64 * 1024;
@@ -80,6 +86,10 @@ public record RpcServerConfig(
     public static final long DEFAULT_DRC_MAX_BYTES = 16L * 1024 * 1024;
     public static final Duration DEFAULT_DRC_MAX_AGE = Duration.ofSeconds(120);
     public static final String DEFAULT_METRIC_PREFIX = "rpc";
+    /** {@link #maxSlabs} meaning "derive it from the budget and record size" ({@link #slabs()}). */
+    public static final int DERIVED_MAX_SLABS = -1;
+    /** The most slabs a derived {@link #maxSlabs} gives. */
+    public static final int MAX_DERIVED_SLABS = 64;
 
     public RpcServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -105,6 +115,30 @@ public record RpcServerConfig(
         check(drcMaxBytes >= 0, "drcMaxBytes", drcMaxBytes + " is negative");
         check(positive(drcMaxAge), "drcMaxAge", drcMaxAge + " is not positive");
         check(!metricPrefix.isEmpty(), "metricPrefix", "is empty");
+        check(maxSlabs >= DERIVED_MAX_SLABS, "maxSlabs", maxSlabs + " is below " + DERIVED_MAX_SLABS);
+    }
+
+    /** The settings with {@link #maxSlabs} derived ({@value #DERIVED_MAX_SLABS}). */
+    public RpcServerConfig(InetAddress bindAddress, int port, int maxRecordSize, int ioThreads, int maxConnections,
+                           int maxCallsInFlightPerConnection, Duration idleTimeout, Duration recordTimeout,
+                           Duration writeStallTimeout, long memoryBudget, long connectionBudget, int drcMaxEntries,
+                           long drcMaxBytes, Duration drcMaxAge, String metricPrefix) {
+        this(bindAddress, port, maxRecordSize, ioThreads, maxConnections, maxCallsInFlightPerConnection, idleTimeout,
+                recordTimeout, writeStallTimeout, memoryBudget, connectionBudget, drcMaxEntries, drcMaxBytes,
+                drcMaxAge, metricPrefix, DERIVED_MAX_SLABS);
+    }
+
+    /**
+     * The number of slabs the server may keep: {@link #maxSlabs}, or when that is
+     * {@value #DERIVED_MAX_SLABS}, as many as fill a third of the memory budget, at most
+     * {@value #MAX_DERIVED_SLABS} (64 slabs of 1088 KiB for the default budget of a 512 MiB heap:
+     * one per 1 MiB WRITE or READ of 4 connections with 16 calls in flight each; 40 for a 256 MiB
+     * heap). Slabs in use hold data the budget counts; free ones are kept outside it, next to the
+     * pooled allocator's free chunks, so this bounds what the pool adds to the budget.
+     */
+    public int slabs() {
+        if (maxSlabs != DERIVED_MAX_SLABS) return maxSlabs;
+        return (int) Math.min(MAX_DERIVED_SLABS, memoryBudget / 3 / SlabAllocator.slabSize(maxRecordSize));
     }
 
     private static boolean positive(Duration d) {
@@ -137,101 +171,107 @@ public record RpcServerConfig(
     /**
      * Defaults for the embedded portmapper's own server: 127.0.0.1:111, one I/O thread, small
      * records (8 KiB), 64 connections, a 2 MiB memory budget (256 KiB per connection), a small
-     * cache, metrics under "rpc.portmap". Port 111 must not be taken by a system rpcbind.
+     * cache, metrics under "rpc.portmap", no slabs. Port 111 must not be taken by a system rpcbind.
      */
     public static RpcServerConfig portmapDefaults() {
         return new RpcServerConfig(InetAddress.getLoopbackAddress(), 111, 8 * 1024, 1, 64, 16,
                 Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(10), 2L * 1024 * 1024,
-                256L * 1024, 64, 64 * 1024, DEFAULT_DRC_MAX_AGE, "rpc.portmap");
+                256L * 1024, 64, 64 * 1024, DEFAULT_DRC_MAX_AGE, "rpc.portmap", 0);
     }
 
     public RpcServerConfig withBindAddress(InetAddress v) {
         return new RpcServerConfig(v, port, maxRecordSize, ioThreads, maxConnections, maxCallsInFlightPerConnection,
                 idleTimeout, recordTimeout, writeStallTimeout, memoryBudget, connectionBudget, drcMaxEntries,
-                drcMaxBytes, drcMaxAge, metricPrefix);
+                drcMaxBytes, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withPort(int v) {
         return new RpcServerConfig(bindAddress, v, maxRecordSize, ioThreads, maxConnections,
                 maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget,
-                connectionBudget, drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+                connectionBudget, drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withMaxRecordSize(int v) {
         return new RpcServerConfig(bindAddress, port, v, ioThreads, maxConnections, maxCallsInFlightPerConnection,
                 idleTimeout, recordTimeout, writeStallTimeout, memoryBudget, connectionBudget, drcMaxEntries,
-                drcMaxBytes, drcMaxAge, metricPrefix);
+                drcMaxBytes, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withIoThreads(int v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, v, maxConnections, maxCallsInFlightPerConnection,
                 idleTimeout, recordTimeout, writeStallTimeout, memoryBudget, connectionBudget, drcMaxEntries,
-                drcMaxBytes, drcMaxAge, metricPrefix);
+                drcMaxBytes, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withMaxConnections(int v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, v, maxCallsInFlightPerConnection,
                 idleTimeout, recordTimeout, writeStallTimeout, memoryBudget, connectionBudget, drcMaxEntries,
-                drcMaxBytes, drcMaxAge, metricPrefix);
+                drcMaxBytes, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withMaxCallsInFlightPerConnection(int v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections, v, idleTimeout,
                 recordTimeout, writeStallTimeout, memoryBudget, connectionBudget, drcMaxEntries, drcMaxBytes,
-                drcMaxAge, metricPrefix);
+                drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withIdleTimeout(Duration v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
                 maxCallsInFlightPerConnection, v, recordTimeout, writeStallTimeout, memoryBudget, connectionBudget,
-                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withRecordTimeout(Duration v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
                 maxCallsInFlightPerConnection, idleTimeout, v, writeStallTimeout, memoryBudget, connectionBudget,
-                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withWriteStallTimeout(Duration v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
                 maxCallsInFlightPerConnection, idleTimeout, recordTimeout, v, memoryBudget, connectionBudget,
-                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withMemoryBudget(long v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
                 maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, v, connectionBudget,
-                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withConnectionBudget(long v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
                 maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget, v,
-                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix);
+                drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withDrcMaxEntries(int v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
                 maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget,
-                connectionBudget, v, drcMaxBytes, drcMaxAge, metricPrefix);
+                connectionBudget, v, drcMaxBytes, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withDrcMaxBytes(long v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
                 maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget,
-                connectionBudget, drcMaxEntries, v, drcMaxAge, metricPrefix);
+                connectionBudget, drcMaxEntries, v, drcMaxAge, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withDrcMaxAge(Duration v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
                 maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget,
-                connectionBudget, drcMaxEntries, drcMaxBytes, v, metricPrefix);
+                connectionBudget, drcMaxEntries, drcMaxBytes, v, metricPrefix, maxSlabs);
     }
 
     public RpcServerConfig withMetricPrefix(String v) {
         return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
                 maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget,
-                connectionBudget, drcMaxEntries, drcMaxBytes, drcMaxAge, v);
+                connectionBudget, drcMaxEntries, drcMaxBytes, drcMaxAge, v, maxSlabs);
+    }
+
+    public RpcServerConfig withMaxSlabs(int v) {
+        return new RpcServerConfig(bindAddress, port, maxRecordSize, ioThreads, maxConnections,
+                maxCallsInFlightPerConnection, idleTimeout, recordTimeout, writeStallTimeout, memoryBudget,
+                connectionBudget, drcMaxEntries, drcMaxBytes, drcMaxAge, metricPrefix, v);
     }
 }

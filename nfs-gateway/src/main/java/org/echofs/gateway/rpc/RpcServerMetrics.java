@@ -6,7 +6,9 @@ import com.codahale.metrics.MetricRegistry;
 /**
  * The counters of one {@link RpcServer}, all named {@code <prefix>.<name>} (prefix "rpc" by
  * default). Gauges (memory reserved and budget, partial-record bytes, calls waiting for memory,
- * cache size) are registered by the server itself.
+ * cache size, slabs allocated, in use and their bound) are registered by the server itself. Slabs (see
+ * {@link SlabAllocator}): {@code slabs.taken} counts buffers served from a slab,
+ * {@code slabs.fallbacks} requests that would have taken one but found every slab in use.
  */
 final class RpcServerMetrics {
 
@@ -42,6 +44,8 @@ final class RpcServerMetrics {
     final Counter replyWakeups;
     final Counter readPauses;
     final Counter readMemoryPauses;
+    final Counter slabsTaken;
+    final Counter slabFallbacks;
 
     RpcServerMetrics(MetricRegistry registry, String prefix) {
         connectionsOpen = registry.counter(prefix + ".connections.open");
@@ -76,5 +80,7 @@ final class RpcServerMetrics {
         replyWakeups = registry.counter(prefix + ".replies.wakeups");
         readPauses = registry.counter(prefix + ".reads.paused");
         readMemoryPauses = registry.counter(prefix + ".reads.paused_for_memory");
+        slabsTaken = registry.counter(prefix + ".slabs.taken");
+        slabFallbacks = registry.counter(prefix + ".slabs.fallbacks");
     }
 }

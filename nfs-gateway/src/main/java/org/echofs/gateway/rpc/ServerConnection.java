@@ -382,7 +382,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rec
 
     /** Brings the partial record's charge up to date; true if it grew. */
     private boolean reconcilePartial() {
-        long now = assembler.bufferedBytes();
+        long now = assembler.heldBytes();
         long delta = now - partialCharged;
         if (delta == 0) return false;
         partialCharged = now;

@@ -1,6 +1,5 @@
 package org.echofs.gateway.rpc;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.echofs.core.time.Clock;
 
@@ -26,10 +25,11 @@ final class ServerShared {
     final int maxInFlight;
     final int resumeInFlight;
     /**
-     * Pooled direct buffers for large payloads: READ data and records that span socket reads
-     * (the channels' adaptive allocator does not pool buffers of a maximum record's size).
+     * Direct buffers for large payloads: READ data and records that span socket reads (the
+     * channels' adaptive allocator does not pool buffers of a maximum record's size). Large ones
+     * come from reused slabs, the rest from a pooled allocator.
      */
-    final ByteBufAllocator dataAlloc = new PooledByteBufAllocator(true);
+    final SlabAllocator dataAlloc;
 
     ServerShared(RpcServerConfig config, RpcProgram[] programs, RpcServerMetrics metrics, DuplicateRequestCache drc,
                  Clock clock) {
@@ -44,6 +44,8 @@ final class ServerShared {
         this.memory = new MemoryBudget(config.memoryBudget(), config.connectionBudget(), clock);
         this.maxInFlight = config.maxCallsInFlightPerConnection();
         this.resumeInFlight = maxInFlight / 2;
+        this.dataAlloc = new SlabAllocator(new PooledByteBufAllocator(true), config.maxRecordSize(), config.slabs(),
+                metrics.slabsTaken, metrics.slabFallbacks);
     }
 
     /** Procedures that have already logged a failure at WARN. */

@@ -26,7 +26,9 @@
  * 16 MiB to 1 GiB) and each connection's ({@code connectionBudget}, 16 MiB). Counted, from the
  * moment they exist until they are gone:
  * <ul>
- *   <li>partial records being reassembled (bytes arrived so far, never what a header announces);</li>
+ *   <li>partial records being reassembled (bytes arrived so far, never what a header announces;
+ *       but a record received into a slab, see below, counts the slab buffer's whole size, which
+ *       is the record's, from its first byte);</li>
  *   <li>the request record of every call, while it waits and while it runs;</li>
  *   <li>a reply reservation for every call dispatched, replaced by the reply's real size when the
  *       answer comes back to the event loop, and released when the channel reports the reply
@@ -79,11 +81,21 @@
  * credit with its first small call and gives back what it did not use when the batch ends),
  * once per large reservation, and once per flush for the bytes written.
  *
+ * <p>Slabs: large data buffers (READ data of at least half a maximum record, records of that
+ * size that arrive as one fragment spanning socket reads, such as a 1 MiB WRITE) come from a
+ * bounded pool of slabs, direct buffers of the maximum record size that are allocated when first
+ * needed and reused until the server closes ({@code maxSlabs}, by default as many as fill a
+ * third of the budget, at most 64). Reusing them spares the allocation, zeroing, page faults and freeing
+ * of fresh memory that a pooled allocator incurs for buffers this large. When every slab is in
+ * use, buffers come from the pooled allocator as before ({@code rpc.slabs.fallbacks}); gauges
+ * {@code rpc.slabs.allocated} and {@code rpc.slabs.in_use}.
+ *
  * <p>Limits: the account covers what the server holds; bytes in the kernel's socket buffers, the
- * allocator's pooled but free chunks, and per-read I/O buffers are outside it, and a read can
- * take the account past the budget by one read buffer per connection before reading stops.
+ * allocator's pooled but free chunks, free slabs and the unused end of a slab, and per-read I/O
+ * buffers are outside it, and a read can take the account past the budget by one read buffer
+ * (or one slab) per connection before reading stops.
  * Data a program reads for its reply before the reply exists (the NFS READ handler reads into a
- * pooled direct buffer that becomes part of the reply, see
+ * pooled direct buffer or a slab that becomes part of the reply, see
  * {@link org.echofs.gateway.xdr.XdrEncoder#appendOpaque}) is covered by the call's reply
  * reservation until the reply is handed over, then by the reply's bytes.
  *

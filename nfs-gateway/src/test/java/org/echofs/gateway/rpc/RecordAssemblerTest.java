@@ -1,5 +1,6 @@
 package org.echofs.gateway.rpc;
 
+import com.codahale.metrics.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -221,5 +222,143 @@ class RecordAssemblerTest {
         assertEquals(0, alloc.unreleased());
         big.release(); // idempotent
         assertTrue(got.isEmpty());
+    }
+    // ------------------------------------------------------------------ slabs
+
+    private static final int SLAB_RECORD = 1024 * 1024 + 64 * 1024;
+
+    private static SlabAllocator slabs(int max, Counter fallbacks) {
+        return new SlabAllocator(PooledByteBufAllocator.DEFAULT, SLAB_RECORD, max, new Counter(), fallbacks);
+    }
+
+    /** Feeds {@code wire} in reads of {@code chunk} bytes; runs {@code between} after each read but the last. */
+    private static void feedInReads(RecordAssembler a, byte[] wire, int chunk, List<ByteBuf> out, Runnable between) {
+        for (int off = 0; off < wire.length; off += chunk) {
+            int n = Math.min(chunk, wire.length - off);
+            ByteBuf in = Unpooled.directBuffer(n).writeBytes(wire, off, n);
+            try {
+                a.feed(in, out::add);
+            } finally {
+                in.release();
+            }
+            if (off + n < wire.length) between.run();
+        }
+    }
+
+    @Test
+    void largeSingleFragmentRecordTakesASlabOfItsExactSize() {
+        Counter fallbacks = new Counter();
+        SlabAllocator pool = slabs(2, fallbacks);
+        RecordAssembler a = new RecordAssembler(SLAB_RECORD, pool);
+        List<ByteBuf> got = new ArrayList<>();
+        byte[] body = bytes(1024 * 1024 + 136, 31);
+        try {
+            feedInReads(a, RawCall.record(body), 65536, got, () -> {
+                assertTrue(a.inSlab(), "the record is received into a slab");
+                assertEquals(body.length, a.bufferCapacity(), "a slab buffer of exactly the record's size");
+                assertEquals(body.length, a.heldBytes(), "the budget is charged the whole slab buffer");
+                assertTrue(a.bufferedBytes() < body.length);
+                assertEquals(1, pool.inUse());
+            });
+            assertEquals(1, got.size());
+            ByteBuf r = got.get(0);
+            assertArrayEquals(body, ByteBufUtil.getBytes(r));
+            assertEquals(body.length, r.capacity());
+            assertEquals(0, r.memoryAddress() % SlabAllocator.ALIGN);
+            assertFalse(a.inSlab());
+            assertEquals(0, a.heldBytes());
+            assertEquals(1, pool.inUse(), "the complete record holds its slab");
+            assertTrue(r.release());
+            assertEquals(0, pool.inUse(), "releasing the record gives the slab back");
+            // The next large record reuses it.
+            feedInReads(a, RawCall.record(body), 65536, got, () -> { });
+            assertEquals(2, got.size());
+            assertEquals(1, pool.allocated());
+            assertEquals(0, fallbacks.getCount());
+        } finally {
+            for (ByteBuf r : got) if (r.refCnt() > 0) r.release();
+            a.release();
+            pool.close();
+        }
+        assertEquals(0, pool.inUse());
+    }
+
+    @Test
+    void smallAndMultiFragmentRecordsGrowInPooledBuffers() {
+        Counter fallbacks = new Counter();
+        SlabAllocator pool = slabs(2, fallbacks);
+        RecordAssembler a = new RecordAssembler(SLAB_RECORD, pool);
+        List<ByteBuf> got = new ArrayList<>();
+        byte[] small = bytes(pool.minSlabRequest() - 1, 32);
+        byte[] big = bytes(1024 * 1024, 33);
+        try {
+            Runnable notInSlab = () -> {
+                assertFalse(a.inSlab());
+                assertEquals(a.bufferedBytes(), a.heldBytes(), "a growing buffer is charged what arrived");
+                assertTrue(a.bufferCapacity() <= Math.max(1024, 2L * a.bufferedBytes()));
+            };
+            feedInReads(a, RawCall.record(small), 65536, got, notInSlab);
+            feedInReads(a, RawCall.fragments(big, 600_000, 448_576), 65536, got, notInSlab);
+            assertEquals(2, got.size());
+            assertArrayEquals(small, ByteBufUtil.getBytes(got.get(0)));
+            assertArrayEquals(big, ByteBufUtil.getBytes(got.get(1)));
+            assertEquals(0, pool.allocated(), "no slab was taken");
+            assertEquals(0, fallbacks.getCount());
+        } finally {
+            for (ByteBuf r : got) r.release();
+            a.release();
+            pool.close();
+        }
+    }
+
+    @Test
+    void recordsFindingEverySlabInUseGrowAsBefore() {
+        Counter fallbacks = new Counter();
+        SlabAllocator pool = slabs(1, fallbacks);
+        RecordAssembler first = new RecordAssembler(SLAB_RECORD, pool);
+        RecordAssembler second = new RecordAssembler(SLAB_RECORD, pool);
+        byte[] wire = RawCall.record(bytes(1024 * 1024, 34));
+        List<ByteBuf> got = new ArrayList<>();
+        try {
+            ByteBuf in = Unpooled.wrappedBuffer(wire, 0, 65536);
+            first.feed(in, got::add);
+            in.release();
+            assertTrue(first.inSlab());
+            in = Unpooled.wrappedBuffer(wire, 0, 65536);
+            second.feed(in, got::add);
+            in.release();
+            assertFalse(second.inSlab(), "the only slab is taken");
+            assertEquals(65532, second.heldBytes());
+            assertTrue(second.bufferCapacity() < 2 * 65536, "capacity " + second.bufferCapacity());
+            assertEquals(1, fallbacks.getCount());
+            // A dropped partial record gives its slab back.
+            first.release();
+            assertEquals(0, pool.inUse());
+            assertEquals(0, first.heldBytes());
+            assertTrue(got.isEmpty());
+        } finally {
+            first.release();
+            second.release();
+            pool.close();
+        }
+    }
+
+    @Test
+    void wholeRecordInOneReadIsStillASliceWithoutASlab() {
+        SlabAllocator pool = slabs(2, new Counter());
+        RecordAssembler a = new RecordAssembler(SLAB_RECORD, pool);
+        byte[] body = bytes(1024 * 1024, 35);
+        ByteBuf in = Unpooled.directBuffer(body.length + 4).writeBytes(RawCall.record(body));
+        List<ByteBuf> got = new ArrayList<>();
+        try {
+            assertEquals(1, a.feed(in, got::add));
+            assertArrayEquals(body, ByteBufUtil.getBytes(got.get(0)));
+            assertEquals(0, pool.allocated());
+        } finally {
+            in.release();
+            for (ByteBuf r : got) r.release();
+            a.release();
+            pool.close();
+        }
     }
 }

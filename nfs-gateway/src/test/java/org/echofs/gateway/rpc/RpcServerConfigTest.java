@@ -33,6 +33,9 @@ class RpcServerConfigTest {
         assertEquals(Runtime.getRuntime().availableProcessors(), c.ioThreads());
         assertTrue(c.bindAddress().isLoopbackAddress());
         assertEquals(111, RpcServerConfig.portmapDefaults().port());
+        assertEquals(RpcServerConfig.DERIVED_MAX_SLABS, c.maxSlabs());
+        assertEquals(Math.min(64, c.memoryBudget() / 3 / (1024 * 1024 + 64 * 1024)), c.slabs());
+        assertEquals(0, RpcServerConfig.portmapDefaults().maxSlabs());
     }
 
     @Test
@@ -49,6 +52,9 @@ class RpcServerConfigTest {
                 .contains("connectionBudget"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withWriteStallTimeout(Duration.ZERO))
                 .getMessage().contains("writeStallTimeout"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withMaxSlabs(-2)).getMessage()
+                .contains("maxSlabs"));
+        assertEquals(0, c.withMaxSlabs(0).slabs());
     }
 
     @Test
