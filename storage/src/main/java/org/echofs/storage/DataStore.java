@@ -173,12 +173,18 @@ final class DataStore implements AutoCloseable {
     private static void closeQuietly(Handle h) {
         synchronized (h) {
             h.closed = true;
-            try {
-                if (h.direct != null) h.direct.close();
-                h.channel.close();
-            } catch (IOException e) {
-                LOG.warn("closing the data file of object {} failed: {}", h.id, e.toString());
-            }
+            closeQuietly(h.id, h.direct);
+            closeQuietly(h.id, h.channel);
+        }
+    }
+
+    /** Closes one channel (null is fine); a failure is logged, so the other channel still closes. */
+    private static void closeQuietly(long id, FileChannel ch) {
+        if (ch == null) return;
+        try {
+            ch.close();
+        } catch (IOException e) {
+            LOG.warn("closing the data file of object {} failed: {}", id, e.toString());
         }
     }
 
