@@ -43,6 +43,8 @@ final class DataStore implements AutoCloseable {
         FileChannel direct;
         /** Set once the channels are closed. Guarded by this. */
         boolean closed;
+        /** Where this file is being read and read ahead. Guarded by this. */
+        final ReadAhead.State readAhead = new ReadAhead.State();
         private int refs;
         private boolean evicted;
 
@@ -60,17 +62,32 @@ final class DataStore implements AutoCloseable {
     private final Counter fsyncs;
     private final Timer fsyncLatency;
     private final DirectWrites direct;
+    private final ReadAhead readAhead;
     private boolean closed;
 
-    /** {@code directWriteMin} as {@link StorageConfig#directWriteMin()} (0: every write buffered). */
-    DataStore(Path dir, int maxOpen, int directWriteMin, MetricRegistry metrics) {
-        this(dir, maxOpen, new DirectWrites(directWriteMin, DirectWrites.O_DIRECT, metrics), metrics);
+    /**
+     * {@code directWriteMin} as {@link StorageConfig#directWriteMin()} (0: every write buffered),
+     * {@code readAheadBytes} as {@link StorageConfig#readAheadBytes()} (0: no read-ahead).
+     */
+    DataStore(Path dir, int maxOpen, int directWriteMin, int readAheadBytes, MetricRegistry metrics) {
+        this(dir, maxOpen, new DirectWrites(directWriteMin, DirectWrites.O_DIRECT, metrics), readAheadBytes, metrics);
     }
 
-    DataStore(Path dir, int maxOpen, DirectWrites direct, MetricRegistry metrics) {
+    DataStore(Path dir, int maxOpen, DirectWrites direct, int readAheadBytes, MetricRegistry metrics) {
         this.dir = dir;
         this.maxOpen = maxOpen;
         this.direct = direct;
+        this.readAhead = new ReadAhead(readAheadBytes, new ReadAhead.Refs() {
+            @Override
+            public void retain(Handle h) {
+                DataStore.this.retain(h);
+            }
+
+            @Override
+            public void release(Handle h) {
+                DataStore.this.release(h);
+            }
+        }, metrics);
         this.fsyncs = metrics.counter("storage.data.fsyncs");
         this.fsyncLatency = metrics.timer("storage.data.fsync-latency");
     }
@@ -162,6 +179,17 @@ final class DataStore implements AutoCloseable {
         }
     }
 
+    ReadAhead readAhead() {
+        return readAhead;
+    }
+
+    /** Takes one more reference to a handle the caller holds. */
+    void retain(Handle h) {
+        synchronized (this) {
+            h.refs++;
+        }
+    }
+
     void release(Handle h) {
         if (h == null) return;
         synchronized (this) {
@@ -190,15 +218,17 @@ final class DataStore implements AutoCloseable {
 
     /**
      * Reads up to {@code count} bytes at {@code pos} into {@code dst}, filling with zeros where the
-     * data file is shorter (or absent). Returns {@code count}.
+     * data file is shorter (or absent). Returns {@code count}. {@code fileSize} (the object's
+     * size) bounds the read-ahead a sequential reader gets.
      */
-    int read(long id, long pos, ByteBuffer dst, int count) throws IOException {
+    int read(long id, long pos, ByteBuffer dst, int count, long fileSize) throws IOException {
         int limit = dst.limit();
         dst.limit(dst.position() + count);
         try {
             Handle h = acquire(id, false);
             if (h != null) {
                 try {
+                    readAhead.onRead(h, pos, count, fileSize);
                     long at = pos;
                     while (dst.hasRemaining()) {
                         int n = h.channel.read(dst, at);
@@ -305,7 +335,14 @@ final class DataStore implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        readAhead.close();
+        synchronized (this) {
+            closeChannels();
+        }
+    }
+
+    private void closeChannels() {
         closed = true;
         for (Handle h : open.values()) {
             h.evicted = true;

@@ -165,7 +165,7 @@ public final class Fsck {
         }
 
         long[] dataFiles = {0};
-        DataStore data = new DataStore(vd.data, 1, 0, new MetricRegistry());
+        DataStore data = new DataStore(vd.data, 1, 0, 0, new MetricRegistry());
         try {
             data.scan((id, path, length) -> {
                 dataFiles[0]++;

@@ -31,10 +31,13 @@ import org.echofs.storage.log.RecordCodec;
  *                           in offset and length, bypasses the page cache (O_DIRECT); 0 turns this
  *                           off (default 256 KiB). Falls back to buffered writes where the file
  *                           system refuses O_DIRECT.
+ * @param readAheadBytes     how far ahead of a sequential reader a background thread reads a data
+ *                           file into the page cache; 0 turns this off (default 8 MiB, at most 64 MiB)
  */
 public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long maxFileSize, int linkMax,
                             long segmentBytes, Duration checkpointInterval, long metaCheckpointBytes, int openChannels, int metaCacheMiB,
-                            int syncThreads, int rootMode, int rootUid, int rootGid, int directWriteMin) {
+                            int syncThreads, int rootMode, int rootUid, int rootGid, int directWriteMin,
+                            int readAheadBytes) {
 
     public static final long DEFAULT_CAPACITY_BYTES = 16L << 30;
     public static final long DEFAULT_MAX_OBJECTS = 16L << 20;
@@ -49,6 +52,8 @@ public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long 
     public static final int DEFAULT_SYNC_THREADS = 16;
     public static final int DEFAULT_ROOT_MODE = 0755;
     public static final int DEFAULT_DIRECT_WRITE_MIN = 256 << 10;
+    public static final int DEFAULT_READ_AHEAD_BYTES = 8 << 20;
+    public static final int MAX_READ_AHEAD_BYTES = 64 << 20;
     /** Offsets, lengths and buffer addresses of writes that bypass the page cache are multiples of this. */
     public static final int DIRECT_ALIGNMENT = 4096;
     /** The largest piece of a write that bypasses the page cache goes through one buffer of this size. */
@@ -70,6 +75,8 @@ public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long 
         require(syncThreads >= 1 && syncThreads <= 64, "syncThreads must be 1..64: " + syncThreads);
         require(directWriteMin >= 0 && directWriteMin <= DIRECT_CHUNK,
                 "directWriteMin must be 0 (off) to 1 MiB: " + directWriteMin);
+        require(readAheadBytes >= 0 && readAheadBytes <= MAX_READ_AHEAD_BYTES,
+                "readAheadBytes must be 0 (off) to 64 MiB: " + readAheadBytes);
         require((rootMode & ~07777) == 0, "rootMode must be permission bits (07777): " + Integer.toOctalString(rootMode));
     }
 
@@ -81,53 +88,69 @@ public record StorageConfig(Path dir, long capacityBytes, long maxObjects, long 
     public static StorageConfig defaults(Path dir) {
         return new StorageConfig(dir, DEFAULT_CAPACITY_BYTES, DEFAULT_MAX_OBJECTS, DEFAULT_MAX_FILE_SIZE,
                 DEFAULT_LINK_MAX, DEFAULT_SEGMENT_BYTES, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_META_CHECKPOINT_BYTES, DEFAULT_OPEN_CHANNELS,
-                DEFAULT_META_CACHE_MIB, DEFAULT_SYNC_THREADS, DEFAULT_ROOT_MODE, 0, 0, DEFAULT_DIRECT_WRITE_MIN);
+                DEFAULT_META_CACHE_MIB, DEFAULT_SYNC_THREADS, DEFAULT_ROOT_MODE, 0, 0, DEFAULT_DIRECT_WRITE_MIN,
+                DEFAULT_READ_AHEAD_BYTES);
     }
 
     public StorageConfig withCapacity(long bytes, long objects) {
         return new StorageConfig(dir, bytes, objects, maxFileSize, linkMax, segmentBytes, checkpointInterval,
-                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
+                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin,
+                readAheadBytes);
     }
 
     public StorageConfig withLimits(long newMaxFileSize, int newLinkMax) {
         return new StorageConfig(dir, capacityBytes, maxObjects, newMaxFileSize, newLinkMax, segmentBytes,
-                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
+                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin,
+                readAheadBytes);
     }
 
     public StorageConfig withSegmentBytes(long bytes) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, bytes, checkpointInterval,
-                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
+                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin,
+                readAheadBytes);
     }
 
     public StorageConfig withCheckpointInterval(Duration interval) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes, interval,
-                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
+                metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin,
+                readAheadBytes);
     }
 
     public StorageConfig withMetaCheckpointBytes(long bytes) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, bytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
+                checkpointInterval, bytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin,
+                readAheadBytes);
     }
 
     public StorageConfig withCaches(int channels, int cacheMiB) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, metaCheckpointBytes, channels, cacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin);
+                checkpointInterval, metaCheckpointBytes, channels, cacheMiB, syncThreads, rootMode, rootUid, rootGid, directWriteMin,
+                readAheadBytes);
     }
 
     public StorageConfig withSyncThreads(int threads) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, threads, rootMode, rootUid, rootGid, directWriteMin);
+                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, threads, rootMode, rootUid, rootGid, directWriteMin,
+                readAheadBytes);
     }
 
     public StorageConfig withRoot(int mode, int uid, int gid) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
-                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, mode, uid, gid, directWriteMin);
+                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, mode, uid, gid, directWriteMin,
+                readAheadBytes);
     }
 
     /** Writes of at least {@code bytes} (aligned) bypass the page cache; 0 turns that off. */
     public StorageConfig withDirectWriteMin(int bytes) {
         return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
                 checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid,
-                bytes);
+                bytes, readAheadBytes);
+    }
+
+    /** A sequential reader gets {@code bytes} read ahead into the page cache; 0 turns that off. */
+    public StorageConfig withReadAhead(int bytes) {
+        return new StorageConfig(dir, capacityBytes, maxObjects, maxFileSize, linkMax, segmentBytes,
+                checkpointInterval, metaCheckpointBytes, openChannels, metaCacheMiB, syncThreads, rootMode, rootUid, rootGid,
+                directWriteMin, bytes);
     }
 }

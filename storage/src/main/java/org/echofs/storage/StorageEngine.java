@@ -282,7 +282,8 @@ public final class StorageEngine implements Volume {
         ScheduledThreadPoolExecutor sched = new ScheduledThreadPoolExecutor(1, threads("echofs-storage-checkpoint"));
         sched.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.scheduler = sched;
-        this.data = new DataStore(vd.data, config.openChannels(), config.directWriteMin(), metrics);
+        this.data = new DataStore(vd.data, config.openChannels(), config.directWriteMin(), config.readAheadBytes(),
+                metrics);
 
         LogWriter logWriter = null;
         try {
@@ -725,7 +726,7 @@ public final class StorageEngine implements Volume {
             long size = a.size();
             if (offset >= size || !dst.hasRemaining()) return new ReadResult(0, offset >= size, a);
             int n = (int) Math.min(dst.remaining(), size - offset);
-            data.read(id, offset, dst, n);
+            data.read(id, offset, dst, n, size);
             return new ReadResult(n, offset + n >= size, a);
         } catch (IOException | MetaException e) {
             throw translate(e);

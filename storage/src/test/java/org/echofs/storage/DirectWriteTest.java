@@ -125,7 +125,7 @@ class DirectWriteTest {
             opens.incrementAndGet();
             throw new IOException("Invalid argument");
         }, m);
-        try (DataStore store = new DataStore(dir, 4, refusing, m)) {
+        try (DataStore store = new DataStore(dir, 4, refusing, 0, m)) {
             byte[] a = random(7, MIB);
             DataStore.Handle h = store.acquire(1, true);
             try {
@@ -138,7 +138,7 @@ class DirectWriteTest {
             assertEquals(1, opens.get(), "refused once, then never tried again");
             assertEquals(1, count(m, "storage.data.direct-refused"));
             ByteBuffer back = ByteBuffer.allocate(2 * MIB);
-            store.read(1, 0, back, 2 * MIB);
+            store.read(1, 0, back, 2 * MIB, 2 * MIB);
             back.flip();
             for (int half = 0; half < 2; half++) {
                 byte[] got = new byte[MIB];
@@ -157,7 +157,7 @@ class DirectWriteTest {
             real.close(); // every write through it fails: not a refusal of O_DIRECT
             return real;
         }, m);
-        try (DataStore store = new DataStore(dir, 4, full, m)) {
+        try (DataStore store = new DataStore(dir, 4, full, 0, m)) {
             DataStore.Handle h = store.acquire(2, true);
             try {
                 assertThrows(IOException.class, () -> store.write(h, 0, ByteBuffer.wrap(random(8, 64 << 10))));
