@@ -82,7 +82,8 @@ public final class ConfigLoader {
                 s.size("capacity", StorageOptions.DEFAULT_CAPACITY, StorageOptions.MIN_CAPACITY, Long.MAX_VALUE),
                 s.integer("max-objects", StorageOptions.DEFAULT_MAX_OBJECTS, StorageOptions.MIN_OBJECTS, Long.MAX_VALUE),
                 (int) s.size("direct-write-min", StorageOptions.DEFAULT_DIRECT_WRITE_MIN, 0,
-                        StorageOptions.MAX_DIRECT_WRITE_MIN));
+                        StorageOptions.MAX_DIRECT_WRITE_MIN),
+                (int) s.size("read-ahead", StorageOptions.DEFAULT_READ_AHEAD, 0, StorageOptions.MAX_READ_AHEAD));
 
         Section r = top.section("rpc");
         long maxRecord = r.size("max-record-size", RpcOptions.DEFAULT_MAX_RECORD_SIZE,

@@ -57,6 +57,9 @@ public final class ConfigWriter {
         line(y, 1, "direct-write-min", ByteSize.format(c.storage().directWriteMin()),
                 "writes this large, 4KiB-aligned, bypass the page cache; 0 = never (default "
                 + ByteSize.format(StorageOptions.DEFAULT_DIRECT_WRITE_MIN) + ")");
+        line(y, 1, "read-ahead", ByteSize.format(c.storage().readAhead()),
+                "read this far ahead of a sequential reader; 0 = never (default "
+                + ByteSize.format(StorageOptions.DEFAULT_READ_AHEAD) + ")");
         y.append("rpc:\n");
         line(y, 1, "max-record-size", ByteSize.format(c.rpc().maxRecordSize()), "largest RPC record accepted (default "
                 + ByteSize.format(RpcOptions.DEFAULT_MAX_RECORD_SIZE) + ")");

@@ -133,7 +133,8 @@ public final class StandaloneGateway implements AutoCloseable {
     private NfsService startNfs(MetricRegistry registry, byte[] secret) throws IOException, ConfigException {
         StorageEngine volume = StorageEngine.open(StorageConfig.defaults(dir.volume())
                 .withCapacity(config.storage().capacity(), config.storage().maxObjects())
-                .withDirectWriteMin(config.storage().directWriteMin()), clock, registry);
+                .withDirectWriteMin(config.storage().directWriteMin())
+                .withReadAhead(config.storage().readAhead()), clock, registry);
         opened.push(volume);
 
         ExportTable exports;

@@ -101,6 +101,7 @@ class ConfigLoaderTest {
                   capacity: 2TiB
                   max-objects: 50000
                   direct-write-min: 0
+                  read-ahead: 0
                 rpc:
                   max-record-size: 2MiB
                   max-connections: 10
@@ -119,7 +120,7 @@ class ConfigLoaderTest {
         assertEquals("0:0:0:0:0:0:0:1", c.metrics().bind().getHostAddress());
         assertEquals(9100, c.metrics().port());
         assertFalse(c.metrics().jmx());
-        assertEquals(new StorageOptions(2L << 40, 50000, 0), c.storage());
+        assertEquals(new StorageOptions(2L << 40, 50000, 0, 0), c.storage());
         assertEquals(new RpcOptions(2 << 20, 10, OptionalLong.of(64 << 20), 4 << 20, Duration.ofSeconds(45)), c.rpc());
         assertEquals(tmp.resolve("etc/gateway.yaml"), c.file());
     }
@@ -185,6 +186,8 @@ class ConfigLoaderTest {
                 only("storage:\n  max-objects: 3\n"));
         assertEquals(at(2) + "storage.direct-write-min: 2097152 is out of range (0B to 1MiB)",
                 only("storage:\n  direct-write-min: 2MiB\n"));
+        assertEquals(at(2) + "storage.read-ahead: 134217728 is out of range (0B to 64MiB)",
+                only("storage:\n  read-ahead: 128MiB\n"));
     }
 
     @Test
@@ -285,7 +288,7 @@ class ConfigLoaderTest {
                 nfs: {port: 0, rtmax: 64KiB, wtmax: 1000000}
                 portmap: {enabled: true, address: 127.0.0.9, port: 0}
                 metrics: {port: 9999, jmx: false}
-                storage: {capacity: 1GB, max-objects: 99, direct-write-min: 64KiB}
+                storage: {capacity: 1GB, max-objects: 99, direct-write-min: 64KiB, read-ahead: 2MiB}
                 rpc: {max-record-size: 8MiB, max-connections: 3, memory-budget: 1GiB, write-stall-timeout: 2min}
                 jvm: {max-heap: 768MiB}
                 """);
@@ -320,7 +323,7 @@ class ConfigLoaderTest {
         assertEquals(GatewayConfig.defaults(example), c);
         String text = Files.readString(example);
         for (String key : List.of("dir:", "bind:", "exports:", "port:", "rtmax:", "wtmax:", "enabled:", "# address:",
-                "jmx:", "capacity:", "max-objects:", "direct-write-min:", "max-record-size:", "max-connections:", "# memory-budget:",
+                "jmx:", "capacity:", "max-objects:", "direct-write-min:", "read-ahead:", "max-record-size:", "max-connections:", "# memory-budget:",
                 "connection-budget:", "write-stall-timeout:")) {
             assertTrue(text.contains(key), key);
         }
