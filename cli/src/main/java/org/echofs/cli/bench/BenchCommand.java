@@ -135,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "File size nfs-cp copies up and down (default: ${DEFAULT-VALUE}).")
     long nfscpSize;
 
-    @Option(names = "--nfscp-copies", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--nfscp-copies", paramLabel = "N", defaultValue = "5",
             description = "Copies per nfs-cp run, one after the other (default: ${DEFAULT-VALUE}).")
     int nfscpCopies;
 

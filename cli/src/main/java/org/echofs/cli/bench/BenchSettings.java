@@ -122,7 +122,7 @@ public record BenchSettings(int connections, int depth, int ioThreads, Duration 
         private int randBlock = 4096;
         private int commitEvery = 1024;
         private long nfscpSize = 256 * ByteSize.MIB;
-        private int nfscpCopies = 3;
+        private int nfscpCopies = 5;
         private String nfscp = "nfs-cp";
         private Integer uid;
         private Integer gid;
