@@ -331,7 +331,8 @@ class MemoryBudgetTest {
         slow.send(calls.toByteArray());
         Await.until(() -> gauge("calls.waiting_for_memory") > 0 && program.held.size() == 3,
                 () -> "calls waiting for memory and held");
-        assertTrue(gauge("memory.reserved") > MIB);
+        // replies the kernel's socket buffers take are freed at once, so the figure moves until they are full
+        Await.until(() -> gauge("memory.reserved") > MIB, () -> "reserved " + gauge("memory.reserved"));
         slow.reset();
         Await.until(() -> server.openConnections() == 0, () -> "the connection to close");
         Await.until(() -> gauge("calls.waiting_for_memory") == 0, () -> "waiting calls to be forgotten");
